@@ -1,0 +1,77 @@
+package dev.meshoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Observed state of a {@link MeshControlPlane}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class MeshControlPlaneStatus {
+
+  public static final String RECONCILED = "Reconciled";
+  public static final String READY = "Ready";
+
+  private Long observedGeneration;
+  private List<StatusCondition> conditions = new ArrayList<>();
+  private String version;
+  private String revision;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<StatusCondition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<StatusCondition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getVersion() {
+    return version;
+  }
+
+  public void setVersion(String version) {
+    this.version = version;
+  }
+
+  public String getRevision() {
+    return revision;
+  }
+
+  public void setRevision(String revision) {
+    this.revision = revision;
+  }
+
+  public Optional<StatusCondition> condition(String type) {
+    return conditions == null
+        ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof MeshControlPlaneStatus s)) {
+      return false;
+    }
+    return Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(version, s.version)
+        && Objects.equals(revision, s.revision);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, version, revision);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.meshoperator.reconciler;
+
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.model.IstiodModel;
+import dev.meshoperator.model.MeshLabels;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+@KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
+public class IstiodServiceAccountDependent
+    extends CRUDKubernetesDependentResource<ServiceAccount, MeshControlPlane> {
+
+  public IstiodServiceAccountDependent() {
+    super(ServiceAccount.class);
+  }
+
+  @Override
+  protected ServiceAccount desired(MeshControlPlane primary, Context<MeshControlPlane> context) {
+    return IstiodModel.serviceAccount(primary);
+  }
+}

@@ -1,0 +1,401 @@
+package dev.meshoperator.testing;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real Kubernetes control plane on loopback: etcd and kube-apiserver (started by fabric8
+ * kube-api-test, with RBAC, admission webhooks and a service-account signer), plus
+ * kube-controller-manager, kube-scheduler and kwok with one simulated node, so Deployments turn
+ * into Pods that are scheduled and become Ready. No container ever runs.
+ *
+ * <p>Binaries come from {@code hack/build-k8s.sh}, which builds them from the Go module proxy and
+ * caches them per version (or reuses {@code KUBEBUILDER_ASSETS}).
+ *
+ * <p>One instance serves a whole JVM ({@link #shared()}); it is stopped by a shutdown hook.
+ */
+public final class LocalControlPlane implements AutoCloseable {
+
+  /** System property holding the admin kubeconfig path of the running shared instance. */
+  private static final String SHARED_KUBECONFIG = "meshoperator.localkube.kubeconfig";
+
+  public static final String NODE_NAME = "kwok-node-0";
+
+  private static LocalControlPlane shared;
+
+  private final Path binDir;
+  private final Path workDir;
+  private final Path adminKubeconfig;
+  private final KubeAPIServer apiServer;
+  private final List<Process> processes = new ArrayList<>();
+  private final String version;
+  private volatile boolean closed;
+
+  private LocalControlPlane(
+      Path binDir, Path workDir, Path adminKubeconfig, KubeAPIServer apiServer, String version) {
+    this.binDir = binDir;
+    this.workDir = workDir;
+    this.adminKubeconfig = adminKubeconfig;
+    this.apiServer = apiServer;
+    this.version = version;
+  }
+
+  /**
+   * The control plane of this JVM, started on first use. Several class loaders (Quarkus tests load
+   * classes anew) attach to the one that started first through a system property.
+   */
+  public static synchronized LocalControlPlane shared() {
+    if (shared != null) {
+      return shared;
+    }
+    String existing = System.getProperty(SHARED_KUBECONFIG);
+    if (existing != null) {
+      Path kubeconfig = Path.of(existing);
+      shared = new LocalControlPlane(null, kubeconfig.getParent(), kubeconfig, null, null);
+      return shared;
+    }
+    shared = start();
+    Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "local-control-plane-stop"));
+    System.setProperty(SHARED_KUBECONFIG, shared.adminKubeconfig.toString());
+    return shared;
+  }
+
+  /** Builds or finds the binaries and starts every component. */
+  public static LocalControlPlane start() {
+    Path binDir = Binaries.resolve();
+    String version = binDir.getFileName().toString().replaceFirst("-.*$", "");
+    Path cacheRoot = binDir.getParent().getParent();
+    Instant t0 = Instant.now();
+    log("starting etcd and kube-apiserver v" + version);
+    var apiServer =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(cacheRoot.toString())
+                .withApiServerVersion(version)
+                .withOfflineMode(true)
+                .withUpdateKubeConfig(false)
+                .withStartupTimeout(120_000)
+                .withApiServerFlag("--bind-address", "127.0.0.1")
+                .withApiServerFlag("--advertise-address", "127.0.0.1")
+                .build());
+    apiServer.start();
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("local-k8s-");
+      Path kubeconfig = workDir.resolve("admin.kubeconfig");
+      Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
+      var cp = new LocalControlPlane(binDir, workDir, kubeconfig, apiServer, version);
+      try {
+        cp.startComponents(cacheRoot);
+      } catch (RuntimeException e) {
+        cp.close();
+        throw e;
+      }
+      log(
+          "control plane ready in "
+              + Duration.between(t0, Instant.now()).toSeconds()
+              + "s, kubeconfig "
+              + kubeconfig
+              + ", logs in "
+              + workDir);
+      return cp;
+    } catch (IOException e) {
+      apiServer.stop();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void startComponents(Path cacheRoot) {
+    String kc = adminKubeconfig.toString();
+    String saKey = cacheRoot.resolve("apiserver.key").toString();
+    String rootCa = cacheRoot.resolve("apiserver.crt").toString();
+    spawn(
+        "kube-controller-manager",
+        List.of(
+            "--kubeconfig=" + kc,
+            "--authentication-kubeconfig=" + kc,
+            "--authorization-kubeconfig=" + kc,
+            "--leader-elect=false",
+            "--bind-address=127.0.0.1",
+            "--secure-port=0",
+            "--service-account-private-key-file=" + saKey,
+            "--root-ca-file=" + rootCa,
+            "--use-service-account-credentials=false",
+            // No cloud, no node IPAM; everything else (deployments, replicasets, namespaces,
+            // garbage collection, service accounts, endpoints) runs as in a real cluster.
+            "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller"));
+    spawn(
+        "kube-scheduler",
+        List.of(
+            "--kubeconfig=" + kc,
+            "--authentication-kubeconfig=" + kc,
+            "--authorization-kubeconfig=" + kc,
+            "--leader-elect=false",
+            "--bind-address=127.0.0.1",
+            "--secure-port=0"));
+    spawn(
+        "kwok",
+        List.of(
+            "--kubeconfig=" + kc,
+            "--manage-all-nodes=true",
+            "--config=" + binDir.resolve("kwok-stages.yaml"),
+            "--server-address=127.0.0.1:0",
+            "--node-ip=127.0.0.1"));
+    try (KubernetesClient admin = adminClient()) {
+      admin
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(NODE_NAME)
+                  .withLabels(
+                      Map.of(
+                          "kubernetes.io/hostname", NODE_NAME,
+                          "kubernetes.io/os", "linux",
+                          "kubernetes.io/arch", "amd64",
+                          "type", "kwok"))
+                  .withAnnotations(Map.of("kwok.x-k8s.io/node", "fake"))
+                  .endMetadata()
+                  .withNewStatus()
+                  .withNewNodeInfo()
+                  .withKubeletVersion("v" + version)
+                  .withArchitecture("amd64")
+                  .withOperatingSystem("linux")
+                  .endNodeInfo()
+                  .withAllocatable(
+                      Map.of(
+                          "cpu", new Quantity("32"),
+                          "memory", new Quantity("256Gi"),
+                          "pods", new Quantity("500")))
+                  .withCapacity(
+                      Map.of(
+                          "cpu", new Quantity("32"),
+                          "memory", new Quantity("256Gi"),
+                          "pods", new Quantity("500")))
+                  .endStatus()
+                  .build())
+          .createOr(n -> n.update());
+      waitFor(
+          "node " + NODE_NAME + " Ready (kwok)",
+          Duration.ofSeconds(60),
+          () -> {
+            var node = admin.nodes().withName(NODE_NAME).get();
+            return node != null
+                && node.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+          });
+      waitFor(
+          "default ServiceAccount (kube-controller-manager)",
+          Duration.ofSeconds(60),
+          () -> admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
+    }
+  }
+
+  private void spawn(String binary, List<String> args) {
+    var command = new ArrayList<String>();
+    command.add(binDir.resolve(binary).toString());
+    command.addAll(args);
+    try {
+      Path logFile = workDir.resolve(binary + ".log");
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(logFile.toFile())
+              .start();
+      processes.add(p);
+      Thread.sleep(300);
+      if (!p.isAlive()) {
+        throw new IllegalStateException(
+            binary + " exited at once with " + p.exitValue() + ":\n" + tail(logFile));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + binary, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A client with cluster-admin rights (system:masters). */
+  public KubernetesClient adminClient() {
+    return new KubernetesClientBuilder().withConfig(adminConfig()).build();
+  }
+
+  public Config adminConfig() {
+    try {
+      return Config.fromKubeconfig(Files.readString(adminKubeconfig));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A client authenticated as a ServiceAccount through a bound token from the TokenRequest API,
+   * exactly what a pod running as that account would use. The account must exist.
+   */
+  public KubernetesClient serviceAccountClient(String namespace, String name) {
+    return new KubernetesClientBuilder().withConfig(serviceAccountConfig(namespace, name)).build();
+  }
+
+  public Config serviceAccountConfig(String namespace, String name) {
+    Config admin = adminConfig();
+    String token;
+    try (KubernetesClient client = adminClient()) {
+      token =
+          client
+              .serviceAccounts()
+              .inNamespace(namespace)
+              .withName(name)
+              .tokenRequest(
+                  new TokenRequestBuilder()
+                      .withNewSpec()
+                      .withExpirationSeconds(24 * 3600L)
+                      .endSpec()
+                      .build())
+              .getStatus()
+              .getToken();
+    }
+    return new ConfigBuilder(Config.empty())
+        .withMasterUrl(admin.getMasterUrl())
+        .withCaCertData(admin.getCaCertData())
+        .withCaCertFile(admin.getCaCertFile())
+        .withOauthToken(token)
+        .withNamespace(namespace)
+        .build();
+  }
+
+  /** Writes a kubeconfig for a ServiceAccount, for processes started outside this JVM. */
+  public Path writeServiceAccountKubeconfig(String namespace, String name) {
+    Config c = serviceAccountConfig(namespace, name);
+    String ca = c.getCaCertData();
+    if (ca == null && c.getCaCertFile() != null) {
+      try {
+        ca =
+            java.util.Base64.getEncoder()
+                .encodeToString(Files.readAllBytes(Path.of(c.getCaCertFile())));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: local
+          context: {cluster: local, user: %s, namespace: %s}
+        current-context: local
+        """
+            .formatted(c.getMasterUrl(), ca, name, c.getOauthToken(), name, namespace);
+    try {
+      Path file = workDir.resolve(namespace + "-" + name + ".kubeconfig");
+      Files.writeString(file, yaml, StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Path adminKubeconfig() {
+    return adminKubeconfig;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public Path binDir() {
+    return binDir == null ? Binaries.resolve() : binDir;
+  }
+
+  /** The apiserver's own report of its version, e.g. v1.35.4. */
+  public String serverVersion() {
+    try (KubernetesClient client = adminClient()) {
+      return client.getKubernetesVersion().getGitVersion();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed || apiServer == null) {
+      return;
+    }
+    closed = true;
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    apiServer.stop();
+    log("control plane stopped");
+  }
+
+  public static void waitFor(String what, Duration timeout, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(timeout);
+    RuntimeException last = null;
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        last = e;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("timed out after " + timeout + " waiting for " + what, last);
+  }
+
+  static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  static void log(String message) {
+    System.err.println("[local-k8s] " + message);
+  }
+}
