@@ -1,0 +1,123 @@
+package dev.meshoperator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.meshoperator.api.v1alpha1.IstioVersions;
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.api.v1alpha1.Profile;
+import dev.meshoperator.testing.LocalClusterExtension;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The generated CRD is accepted by the real apiserver and enforces defaults and validation. */
+@ExtendWith(LocalClusterExtension.class)
+class MeshControlPlaneCrdIT {
+
+  private static final String NS = "crd-validation";
+
+  @BeforeAll
+  static void namespace(KubernetesClient admin) {
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .serverSideApply();
+  }
+
+  private static GenericKubernetesResource fromYaml(String yaml) {
+    return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+  }
+
+  @Test
+  void crdIsEstablishedAndFillsDefaults(KubernetesClient admin) {
+    var crd =
+        admin
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName("meshcontrolplanes.meshoperator.dev")
+            .get();
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("mcp");
+
+    admin
+        .resource(
+            fromYaml(
+                """
+                apiVersion: meshoperator.dev/v1alpha1
+                kind: MeshControlPlane
+                metadata: {name: defaults, namespace: %s}
+                spec: {}
+                """
+                    .formatted(NS)))
+        .create();
+    MeshControlPlane mcp =
+        admin.resources(MeshControlPlane.class).inNamespace(NS).withName("defaults").get();
+    assertThat(mcp.getSpec().getProfile()).isEqualTo(Profile.DEFAULT);
+    assertThat(mcp.getSpec().getVersion()).isEqualTo(IstioVersions.DEFAULT);
+    assertThat(mcp.getSpec().getHub()).isEqualTo("docker.io/istio");
+  }
+
+  @Test
+  void unknownProfileIsRefusedNamingTheField(KubernetesClient admin) {
+    assertRefused(admin, "bad-profile", "spec: {profile: fancy}", "spec.profile");
+  }
+
+  @Test
+  void malformedVersionIsRefusedNamingTheField(KubernetesClient admin) {
+    assertRefused(admin, "bad-version", "spec: {version: latest}", "spec.version");
+  }
+
+  @Test
+  void revisionCannotBeChanged(KubernetesClient admin) {
+    admin
+        .resource(
+            fromYaml(
+                """
+                apiVersion: meshoperator.dev/v1alpha1
+                kind: MeshControlPlane
+                metadata: {name: canary, namespace: %s}
+                spec: {revision: canary}
+                """
+                    .formatted(NS)))
+        .create();
+    // A merge patch carries no resourceVersion, so it cannot lose a race with the operator's
+    // status writes; only validation can refuse it.
+    assertThatThrownBy(
+            () ->
+                admin
+                    .resources(MeshControlPlane.class)
+                    .inNamespace(NS)
+                    .withName("canary")
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"revision\":\"other\"}}"))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.revision")
+        .hasMessageContaining("revision is immutable");
+  }
+
+  private static void assertRefused(
+      KubernetesClient admin, String name, String spec, String field) {
+    var resource =
+        fromYaml(
+            """
+            apiVersion: meshoperator.dev/v1alpha1
+            kind: MeshControlPlane
+            metadata: {name: %s, namespace: %s}
+            %s
+            """
+                .formatted(name, NS, spec));
+    assertThatThrownBy(() -> admin.resource(resource).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .hasMessageContaining(field);
+  }
+}

@@ -1,0 +1,157 @@
+package dev.meshoperator.testing;
+
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
+import dev.meshoperator.api.v1alpha1.StatusCondition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The README's demo: start the local control plane, run the packaged operator against it as its own
+ * ServiceAccount, apply the sample MeshControlPlane, print what the operator created and the CR's
+ * status, delete the CR, and stop everything.
+ */
+public final class Demo {
+
+  private static final String SAMPLE = "samples/meshcontrolplane-demo.yaml";
+  private static final String NS = "istio-system";
+
+  private Demo() {}
+
+  public static void main(String[] args) throws Exception {
+    Path project = ProjectDir.get();
+    Path jar = project.resolve("target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: build with ./mvnw package first");
+    }
+    int exit = 0;
+    try (LocalControlPlane cp = LocalControlPlane.start();
+        KubernetesClient admin = cp.adminClient()) {
+      step("Installing the CRDs and the operator's RBAC");
+      ClusterSetup.installCrds(admin);
+      ClusterSetup.installOperatorRbac(admin);
+      Path operatorKubeconfig =
+          cp.writeServiceAccountKubeconfig(
+              ClusterSetup.OPERATOR_NAMESPACE, ClusterSetup.OPERATOR_SERVICE_ACCOUNT);
+
+      step("Starting the operator as ServiceAccount istio-operator/istio-operator");
+      Path operatorLog = cp.workDir().resolve("operator.log");
+      var pb =
+          new ProcessBuilder(javaBinary(), "-jar", jar.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(operatorLog.toFile());
+      pb.environment().put("KUBECONFIG", operatorKubeconfig.toString());
+      pb.environment().put("QUARKUS_HTTP_PORT", "0");
+      Process operator = pb.start();
+      try {
+        step("kubectl apply -f " + SAMPLE);
+        admin
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+            .serverSideApply();
+        kubectl(cp, "apply", "-f", project.resolve(SAMPLE).toString());
+
+        step("Waiting for the operator to reconcile");
+        LocalControlPlane.waitFor(
+            "MeshControlPlane demo to be reconciled",
+            Duration.ofMinutes(3),
+            () -> {
+              if (!operator.isAlive()) {
+                throw new IllegalStateException(
+                    "operator exited:\n" + LocalControlPlane.tail(operatorLog));
+              }
+              var mcp =
+                  admin.resources(MeshControlPlane.class).inNamespace(NS).withName("demo").get();
+              return mcp != null
+                  && mcp.getStatus() != null
+                  && mcp.getStatus()
+                      .condition(MeshControlPlaneStatus.READY)
+                      .or(() -> mcp.getStatus().condition(MeshControlPlaneStatus.RECONCILED))
+                      .map(c -> StatusCondition.TRUE.equals(c.getStatus()))
+                      .orElse(false);
+            });
+
+        step("kubectl get meshcontrolplanes -A");
+        kubectl(cp, "get", "meshcontrolplanes", "-A");
+        step("kubectl get meshcontrolplane demo -n " + NS + " -o yaml");
+        kubectl(cp, "get", "meshcontrolplane", "demo", "-n", NS, "-o", "yaml");
+        step("What the operator created");
+        kubectl(
+            cp,
+            "get",
+            "all,serviceaccounts,configmaps",
+            "-n",
+            NS,
+            "-l",
+            "app.kubernetes.io/managed-by=istio-operator");
+
+        step("kubectl delete meshcontrolplane demo (uninstall)");
+        kubectl(cp, "delete", "meshcontrolplane", "demo", "-n", NS, "--timeout=120s");
+        // Namespaced objects go with the CR through owner references (garbage collector).
+        LocalControlPlane.waitFor(
+            "managed objects to be garbage-collected",
+            Duration.ofSeconds(90),
+            () ->
+                admin
+                    .serviceAccounts()
+                    .inNamespace(NS)
+                    .withLabel("app.kubernetes.io/managed-by", "istio-operator")
+                    .list()
+                    .getItems()
+                    .isEmpty());
+        kubectl(
+            cp,
+            "get",
+            "all,serviceaccounts,configmaps",
+            "-n",
+            NS,
+            "-l",
+            "app.kubernetes.io/managed-by=istio-operator");
+      } catch (RuntimeException e) {
+        System.err.println("Demo failed: " + e.getMessage());
+        System.err.println(
+            "Operator log (" + operatorLog + "):\n" + LocalControlPlane.tail(operatorLog));
+        exit = 1;
+      } finally {
+        step("Stopping the operator and the control plane");
+        operator.destroy();
+        if (!operator.waitFor(20, TimeUnit.SECONDS)) {
+          operator.destroyForcibly().waitFor();
+        }
+      }
+    }
+    long left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
+    System.out.println(
+        left == 0
+            ? "\nStopped cleanly: no processes left."
+            : "\nWARNING: " + left + " processes left");
+    System.exit(exit != 0 ? exit : (left == 0 ? 0 : 1));
+  }
+
+  private static void kubectl(LocalControlPlane cp, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(cp.binDir().resolve("kubectl").toString());
+    cmd.add("--kubeconfig=" + cp.adminKubeconfig());
+    cmd.addAll(List.of(args));
+    int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    if (rc != 0) {
+      throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed: " + rc);
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void step(String s) {
+    System.out.println("\n==> " + s);
+  }
+}
