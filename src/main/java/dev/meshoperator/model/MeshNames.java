@@ -3,9 +3,11 @@ package dev.meshoperator.model;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 
 /**
- * Every name this operator gives a managed object. Revision-scoped objects carry the revision as a
- * suffix ({@code istiod-canary}); cluster-scoped objects also carry the namespace so several
- * control planes in different namespaces never collide.
+ * Every name this operator gives a managed object, so that names are decided in one place.
+ *
+ * <p>Revision-scoped objects carry the revision as a suffix ({@code istiod-canary}); the default
+ * revision has none, as in Istio. Cluster-scoped objects also carry the namespace, so control
+ * planes in different namespaces never collide.
  */
 public final class MeshNames {
 
@@ -20,19 +22,59 @@ public final class MeshNames {
     return rev == null || rev.isEmpty() ? DEFAULT_REVISION : rev;
   }
 
-  /** {@code base} for the default revision, {@code base-<revision>} otherwise. */
-  public static String revisioned(MeshControlPlane cr, String base) {
-    String rev = revision(cr);
-    return DEFAULT_REVISION.equals(rev) ? base : base + "-" + rev;
+  /** istiod's Deployment, Service and ServiceAccount: {@code istiod[-rev]}. */
+  public static String istiod(ControlPlane cp) {
+    return cp.revisioned("istiod");
   }
 
-  /** istiod's Deployment, Service and ServiceAccount: {@code istiod[-rev]}. */
+  /** istiod's Deployment name for a CR. */
   public static String istiod(MeshControlPlane cr) {
-    return revisioned(cr, "istiod");
+    String rev = revision(cr);
+    return DEFAULT_REVISION.equals(rev) ? "istiod" : "istiod-" + rev;
   }
 
   /** The ServiceAccount istiod runs as. Istio names it after the Deployment. */
-  public static String istiodServiceAccount(MeshControlPlane cr) {
-    return istiod(cr);
+  public static String istiodServiceAccount(ControlPlane cp) {
+    return istiod(cp);
+  }
+
+  /** The mesh config ConfigMap istiod reads: {@code istio[-rev]}. */
+  public static String meshConfigMap(ControlPlane cp) {
+    return cp.revisioned("istio");
+  }
+
+  /** istiod's Role and RoleBinding in its namespace. */
+  public static String istiodRole(ControlPlane cp) {
+    return istiod(cp);
+  }
+
+  /** istiod's ClusterRole and ClusterRoleBinding. */
+  public static String istiodClusterRole(ControlPlane cp) {
+    return clusterScoped(cp, "istiod-clusterrole");
+  }
+
+  /** The Gateway API deployment controller's ClusterRole and ClusterRoleBinding. */
+  public static String gatewayControllerClusterRole(ControlPlane cp) {
+    return clusterScoped(cp, "istiod-gateway-controller");
+  }
+
+  /** The read-only ClusterRole (multicluster readers, istioctl). */
+  public static String readerClusterRole(ControlPlane cp) {
+    return clusterScoped(cp, "istio-reader-clusterrole");
+  }
+
+  /** istiod's ValidatingWebhookConfiguration for Istio config. */
+  public static String validatingWebhook(ControlPlane cp) {
+    return clusterScoped(cp, "istio-validator");
+  }
+
+  /** The sidecar injector's MutatingWebhookConfiguration for this revision. */
+  public static String mutatingWebhook(ControlPlane cp) {
+    return clusterScoped(cp, "istio-sidecar-injector");
+  }
+
+  /** {@code base[-rev]-<namespace>}: unique across revisions and namespaces. */
+  private static String clusterScoped(ControlPlane cp, String base) {
+    return cp.revisioned(base) + "-" + cp.namespace();
   }
 }

@@ -39,6 +39,12 @@ final class Conditions {
     return this;
   }
 
+  /** Carries a previous condition over unchanged (for example Ready while a reconcile fails). */
+  Conditions keep(StatusCondition previousCondition) {
+    next.add(previousCondition);
+    return this;
+  }
+
   List<StatusCondition> build() {
     return List.copyOf(next);
   }

@@ -1,51 +1,186 @@
 package dev.meshoperator.reconciler;
 
+import dev.meshoperator.api.v1alpha1.ComponentStatus;
+import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
+import dev.meshoperator.api.v1alpha1.StatusCondition;
+import dev.meshoperator.model.ControlPlane;
 import dev.meshoperator.model.MeshNames;
+import dev.meshoperator.reconciler.dependent.Conditions.DeploymentReady;
+import dev.meshoperator.reconciler.dependent.Conditions.IstiodAutoscaled;
+import dev.meshoperator.reconciler.dependent.Conditions.IstiodDisruptionBudgeted;
+import dev.meshoperator.reconciler.dependent.Conditions.IstiodEnabled;
+import dev.meshoperator.reconciler.dependent.IstiodAutoscalerDependent;
+import dev.meshoperator.reconciler.dependent.IstiodDeploymentDependent;
+import dev.meshoperator.reconciler.dependent.IstiodDisruptionBudgetDependent;
+import dev.meshoperator.reconciler.dependent.IstiodServiceAccountDependent;
+import dev.meshoperator.reconciler.dependent.IstiodServiceDependent;
+import dev.meshoperator.reconciler.dependent.IstiodValidatingWebhookDependent;
+import dev.meshoperator.reconciler.dependent.MeshConfigMapDependent;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a MeshControlPlane through a declarative workflow of one dependent per managed object;
- * {@link #reconcile} only derives status.
+ * Reconciles a MeshControlPlane. The spec is checked first (supported version, no downgrade by more
+ * than one minor, revision not claimed by an older control plane); only then does the workflow of
+ * dependents (one per managed object, applied with server-side apply) run. {@link #reconcile}
+ * otherwise only derives status.
  */
 @ControllerConfiguration(name = MeshControlPlaneReconciler.NAME)
-@Workflow(dependents = {@Dependent(type = IstiodServiceAccountDependent.class)})
-public class MeshControlPlaneReconciler implements Reconciler<MeshControlPlane> {
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(
+          name = "istiod-serviceaccount",
+          type = IstiodServiceAccountDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "mesh-configmap",
+          type = MeshConfigMapDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istiod-service",
+          type = IstiodServiceDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istiod-deployment",
+          type = IstiodDeploymentDependent.class,
+          reconcilePrecondition = IstiodEnabled.class,
+          readyPostcondition = DeploymentReady.class,
+          dependsOn = {"istiod-serviceaccount", "mesh-configmap"}),
+      @Dependent(
+          name = "istiod-hpa",
+          type = IstiodAutoscalerDependent.class,
+          reconcilePrecondition = IstiodAutoscaled.class),
+      @Dependent(
+          name = "istiod-pdb",
+          type = IstiodDisruptionBudgetDependent.class,
+          reconcilePrecondition = IstiodDisruptionBudgeted.class),
+      @Dependent(
+          name = "istiod-validatingwebhook",
+          type = IstiodValidatingWebhookDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+    })
+// Events about what the operator did and what failed.
+@RBACRule(
+    apiGroups = "",
+    resources = "events",
+    verbs = {"create", "patch"})
+public class MeshControlPlaneReconciler
+    implements Reconciler<MeshControlPlane>, Cleaner<MeshControlPlane> {
 
   public static final String NAME = "meshcontrolplane";
   private static final Logger LOG = Logger.getLogger(MeshControlPlaneReconciler.class);
 
-  private final Clock clock;
+  /** A revision conflict clears when the other CR goes away, which raises no event here. */
+  private static final Duration CONFLICT_RECHECK = Duration.ofSeconds(30);
 
-  public MeshControlPlaneReconciler(Clock clock) {
+  private final Clock clock;
+  private final EventRecorder events;
+
+  public MeshControlPlaneReconciler(Clock clock, EventRecorder events) {
     this.clock = clock;
+    this.events = events;
   }
 
   @Override
   public UpdateControl<MeshControlPlane> reconcile(
       MeshControlPlane cr, Context<MeshControlPlane> context) {
-    var status = baseStatus(cr);
+    ControlPlane cp = ControlPlane.of(cr);
+    String running = cr.getStatus() == null ? null : cr.getStatus().getVersion();
+
+    Optional<String> conflict = revisionConflict(cr, context);
+    Optional<String> versionRefusal = IstioVersions.refusal(running, cp.version());
+    if (conflict.isPresent() || versionRefusal.isPresent()) {
+      String reason = conflict.isPresent() ? "RevisionConflict" : "VersionRefused";
+      String message = conflict.orElseGet(versionRefusal::get);
+      var status = baseStatus(cr, running, previousComponents(cr));
+      status.setConditions(
+          conditions(cr)
+              .set(MeshControlPlaneStatus.RECONCILED, false, reason, message)
+              .set(MeshControlPlaneStatus.READY, false, reason, message)
+              .build());
+      emitOnTransition(cr, status);
+      // Nothing was applied: a spec change triggers the next attempt, so no retry storm.
+      UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
+      return conflict.isPresent() ? control.rescheduleAfter(CONFLICT_RECHECK) : control;
+    }
+
+    var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    result.throwAggregateExceptionIfErrorsPresent();
+
+    List<ComponentStatus> components = new ArrayList<>();
+    boolean istiodRolledOut = false;
+    if (cp.istiodEnabled()) {
+      Optional<Deployment> istiod =
+          context
+              .getSecondaryResourcesAsStream(Deployment.class)
+              .filter(d -> MeshNames.istiod(cp).equals(d.getMetadata().getName()))
+              .filter(d -> cp.namespace().equals(d.getMetadata().getNamespace()))
+              .findFirst();
+      istiodRolledOut =
+          istiod.map(dev.meshoperator.reconciler.dependent.Conditions::rolledOut).orElse(false);
+      components.add(deploymentStatus(MeshNames.istiod(cp), istiod, istiodRolledOut));
+    }
+    boolean ready = result.allDependentResourcesReady();
+    // The running version moves only once istiod has rolled out the new image.
+    String nowRunning = !cp.istiodEnabled() || istiodRolledOut ? cp.version() : running;
+    var status = baseStatus(cr, nowRunning, components);
+    List<String> notReady =
+        components.stream().filter(c -> !Boolean.TRUE.equals(c.ready)).map(c -> c.name).toList();
+    boolean upgrading = running != null && !running.equals(cp.version()) && !istiodRolledOut;
     status.setConditions(
-        new Conditions(previousConditions(cr), clock.instant(), cr.getMetadata().getGeneration())
+        conditions(cr)
             .set(
                 MeshControlPlaneStatus.RECONCILED,
                 true,
                 "ReconcileSucceeded",
-                "All resources applied")
+                "All resources of revision " + cp.revision() + " applied")
+            .set(
+                MeshControlPlaneStatus.READY,
+                ready,
+                ready ? "ComponentsReady" : "ComponentsNotReady",
+                ready ? "All components are ready" : "Not ready: " + String.join(", ", notReady))
+            .set(
+                MeshControlPlaneStatus.UPGRADE_IN_PROGRESS,
+                upgrading,
+                upgrading ? "RollingUpdate" : "UpToDate",
+                upgrading
+                    ? "Rolling istiod from " + running + " to " + cp.version()
+                    : "Running " + (nowRunning == null ? cp.version() : nowRunning))
             .build());
+    emitOnTransition(cr, status);
     return patchIfChanged(cr, status);
+  }
+
+  @Override
+  public DeleteControl cleanup(MeshControlPlane cr, Context<MeshControlPlane> context) {
+    // Namespaced objects go with the CR through owner references; the workflow deletes the
+    // cluster-scoped ones. Objects that are already gone count as deleted.
+    context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
+    LOG.infof(
+        "Cleaned up MeshControlPlane %s/%s",
+        cr.getMetadata().getNamespace(), cr.getMetadata().getName());
+    return DeleteControl.defaultDelete();
   }
 
   @Override
@@ -53,28 +188,117 @@ public class MeshControlPlaneReconciler implements Reconciler<MeshControlPlane> 
       MeshControlPlane cr, Context<MeshControlPlane> context, Exception e) {
     LOG.warnf(
         e, "Reconciling %s/%s failed", cr.getMetadata().getNamespace(), cr.getMetadata().getName());
-    var status = baseStatus(cr);
-    status.setConditions(
-        new Conditions(previousConditions(cr), clock.instant(), cr.getMetadata().getGeneration())
-            .set(MeshControlPlaneStatus.RECONCILED, false, "ReconcileFailed", rootMessage(e))
-            .build());
+    String running = cr.getStatus() == null ? null : cr.getStatus().getVersion();
+    var status = baseStatus(cr, running, previousComponents(cr));
+    var previousReady =
+        cr.getStatus() == null
+            ? Optional.<StatusCondition>empty()
+            : cr.getStatus().condition(MeshControlPlaneStatus.READY);
+    var conditions =
+        conditions(cr)
+            .set(MeshControlPlaneStatus.RECONCILED, false, "ReconcileFailed", rootMessage(e));
+    previousReady.ifPresent(c -> conditions.keep(c));
+    status.setConditions(conditions.build());
+    emitOnTransition(cr, status);
     if (Objects.equals(status, cr.getStatus())) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
     return ErrorStatusUpdateControl.patchStatus(statusPatch(cr, status));
   }
 
-  private static MeshControlPlaneStatus baseStatus(MeshControlPlane cr) {
+  /**
+   * Two control planes claiming one revision would fight over the same objects and the same
+   * injection label. The older claim (by creation time, then namespace/name) wins.
+   */
+  static Optional<String> revisionConflict(MeshControlPlane cr, Context<MeshControlPlane> context) {
+    String revision = MeshNames.revision(cr);
+    Comparator<MeshControlPlane> age =
+        Comparator.comparing((MeshControlPlane m) -> m.getMetadata().getCreationTimestamp())
+            .thenComparing(m -> m.getMetadata().getNamespace())
+            .thenComparing(m -> m.getMetadata().getName());
+    return context
+        .getPrimaryCache()
+        .list()
+        .filter(other -> !other.getMetadata().getUid().equals(cr.getMetadata().getUid()))
+        .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
+        .filter(other -> revision.equals(MeshNames.revision(other)))
+        .filter(other -> age.compare(other, cr) < 0)
+        .findFirst()
+        .map(
+            other ->
+                "revision "
+                    + revision
+                    + " is already used by MeshControlPlane "
+                    + other.getMetadata().getNamespace()
+                    + "/"
+                    + other.getMetadata().getName()
+                    + "; set a different spec.revision");
+  }
+
+  private static ComponentStatus deploymentStatus(
+      String name, Optional<Deployment> deployment, boolean rolledOut) {
+    int replicas =
+        deployment
+            .map(d -> d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas())
+            .orElse(0);
+    int ready =
+        deployment
+            .map(Deployment::getStatus)
+            .map(s -> s.getReadyReplicas() == null ? 0 : s.getReadyReplicas())
+            .orElse(0);
+    String image =
+        deployment
+            .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+            .orElse(null);
+    return new ComponentStatus(name, "Deployment", replicas, ready, rolledOut, image);
+  }
+
+  private Conditions conditions(MeshControlPlane cr) {
+    return new Conditions(
+        previousConditions(cr), clock.instant(), cr.getMetadata().getGeneration());
+  }
+
+  private void emitOnTransition(MeshControlPlane cr, MeshControlPlaneStatus next) {
+    for (StatusCondition c : next.getConditions()) {
+      Optional<StatusCondition> before =
+          cr.getStatus() == null ? Optional.empty() : cr.getStatus().condition(c.getType());
+      boolean changed =
+          before.isEmpty()
+              || !Objects.equals(before.get().getStatus(), c.getStatus())
+              || !Objects.equals(before.get().getReason(), c.getReason());
+      if (!changed) {
+        continue;
+      }
+      boolean bad =
+          StatusCondition.FALSE.equals(c.getStatus())
+              && !MeshControlPlaneStatus.UPGRADE_IN_PROGRESS.equals(c.getType())
+              && !"ComponentsNotReady".equals(c.getReason());
+      if (bad) {
+        events.warning(cr, c.getReason(), c.getMessage());
+      } else {
+        events.normal(cr, c.getReason(), c.getMessage());
+      }
+    }
+  }
+
+  private static MeshControlPlaneStatus baseStatus(
+      MeshControlPlane cr, String runningVersion, List<ComponentStatus> components) {
     var status = new MeshControlPlaneStatus();
     status.setObservedGeneration(cr.getMetadata().getGeneration());
-    status.setVersion(cr.getSpec().getVersion());
+    status.setVersion(runningVersion);
     status.setRevision(MeshNames.revision(cr));
+    status.setComponents(components);
     return status;
   }
 
-  private static java.util.List<dev.meshoperator.api.v1alpha1.StatusCondition> previousConditions(
-      MeshControlPlane cr) {
-    return cr.getStatus() == null ? new ArrayList<>() : cr.getStatus().getConditions();
+  private static List<StatusCondition> previousConditions(MeshControlPlane cr) {
+    return cr.getStatus() == null ? List.of() : cr.getStatus().getConditions();
+  }
+
+  private static List<ComponentStatus> previousComponents(MeshControlPlane cr) {
+    return cr.getStatus() == null || cr.getStatus().getComponents() == null
+        ? List.of()
+        : cr.getStatus().getComponents();
   }
 
   /** Status is written only when it changed, so a steady state causes no writes. */

@@ -9,21 +9,27 @@ class MeshNamesTest {
   @Test
   void defaultRevisionHasNoSuffix() {
     var cr = TestResources.mcp();
+    var cp = ControlPlane.of(cr);
     assertThat(MeshNames.revision(cr)).isEqualTo("default");
-    assertThat(MeshNames.istiod(cr)).isEqualTo("istiod");
+    assertThat(MeshNames.istiod(cp)).isEqualTo("istiod");
+    assertThat(MeshNames.meshConfigMap(cp)).isEqualTo("istio");
+    assertThat(MeshNames.istiodClusterRole(cp)).isEqualTo("istiod-clusterrole-istio-system");
   }
 
   @Test
   void emptyRevisionIsTheDefaultRevision() {
-    var cr = TestResources.mcp("istio-system", "mesh", s -> s.setRevision(""));
-    assertThat(MeshNames.istiod(cr)).isEqualTo("istiod");
+    var cp = ControlPlane.of(TestResources.mcp("istio-system", "mesh", s -> s.setRevision("")));
+    assertThat(MeshNames.istiod(cp)).isEqualTo("istiod");
   }
 
   @Test
-  void namedRevisionSuffixesRevisionScopedNames() {
-    var cr = TestResources.mcp("istio-system", "canary", s -> s.setRevision("canary"));
-    assertThat(MeshNames.revision(cr)).isEqualTo("canary");
-    assertThat(MeshNames.istiod(cr)).isEqualTo("istiod-canary");
-    assertThat(MeshNames.istiodServiceAccount(cr)).isEqualTo("istiod-canary");
+  void namedRevisionSuffixesRevisionScopedNamesAndClusterNamesCarryTheNamespace() {
+    var cp = ControlPlane.of(TestResources.mcp("mesh-a", "canary", s -> s.setRevision("canary")));
+    assertThat(MeshNames.istiod(cp)).isEqualTo("istiod-canary");
+    assertThat(MeshNames.istiodServiceAccount(cp)).isEqualTo("istiod-canary");
+    assertThat(MeshNames.meshConfigMap(cp)).isEqualTo("istio-canary");
+    assertThat(MeshNames.validatingWebhook(cp)).isEqualTo("istio-validator-canary-mesh-a");
+    assertThat(MeshNames.mutatingWebhook(cp)).isEqualTo("istio-sidecar-injector-canary-mesh-a");
+    assertThat(cp.discoveryAddress()).isEqualTo("istiod-canary.mesh-a.svc:15012");
   }
 }

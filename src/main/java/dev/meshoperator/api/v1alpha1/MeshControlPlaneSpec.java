@@ -2,42 +2,81 @@ package dev.meshoperator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
 
 /** Desired state of a {@link MeshControlPlane}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "(has(oldSelf.revision) ? oldSelf.revision : '') == (has(self.revision) ? self.revision : '')",
+    message =
+        "spec.revision is immutable: create a second MeshControlPlane with the new revision for a"
+            + " canary upgrade")
 public class MeshControlPlaneSpec {
 
   @JsonPropertyDescription(
-      "Istio release to run, e.g. 1.30.3. The operator refuses versions it does not support "
-          + "with a condition that lists the supported ones.")
+      "Istio release to run, e.g. 1.30.3. Unsupported versions and downgrades by more than one"
+          + " minor release are refused with a Reconciled=False condition that says why.")
   @Default(IstioVersions.DEFAULT)
   @Pattern("^[0-9]+\\.[0-9]+\\.[0-9]+$")
-  private String version = IstioVersions.DEFAULT;
+  public String version = IstioVersions.DEFAULT;
 
   @JsonPropertyDescription(
-      "Installation profile: default (istiod + ingress gateway), demo (default + egress gateway, "
-          + "access logs, full trace sampling, addons), minimal (istiod only), empty (nothing "
-          + "unless enabled). Explicit fields override the profile's defaults.")
+      "Installation profile: default (istiod + ingress gateway), demo (default + egress gateway,"
+          + " access logs, full trace sampling, small requests, addons), minimal (istiod only),"
+          + " empty (nothing unless enabled). Explicit fields override the profile's defaults.")
   @Default("default")
-  private Profile profile = Profile.DEFAULT;
+  public Profile profile = Profile.DEFAULT;
 
   @JsonPropertyDescription(
-      "Revision name; empty for the default revision. Suffixes every revision-scoped resource "
-          + "(istiod-<revision>) so control planes of different versions can run side by side. "
-          + "Immutable: create a second MeshControlPlane for a canary instead.")
+      "Revision name; empty for the default revision. Suffixes every revision-scoped resource"
+          + " (istiod-<revision>) so control planes of different versions run side by side."
+          + " Namespaces select it with the label istio.io/rev=<revision>. Immutable.")
   @Pattern("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$")
-  @ValidationRule(value = "self == oldSelf", message = "revision is immutable")
-  private String revision;
+  public String revision;
 
-  @JsonPropertyDescription("Registry of the Istio images. Default docker.io/istio.")
+  @JsonPropertyDescription("Registry of the Istio images.")
   @Default("docker.io/istio")
-  private String hub = "docker.io/istio";
+  public String hub = "docker.io/istio";
 
   @JsonPropertyDescription("Tag of the Istio images. Defaults to the version.")
-  private String tag;
+  public String tag;
+
+  @JsonPropertyDescription(
+      "Names of Secrets in each workload's namespace used to pull Istio images (istiod, gateways,"
+          + " injected sidecars).")
+  public List<String> imagePullSecrets;
+
+  @JsonPropertyDescription("Cluster ID reported by istiod and the proxies. Default Kubernetes.")
+  @Default("Kubernetes")
+  public String clusterId = "Kubernetes";
+
+  @JsonPropertyDescription(
+      "Istio's MeshConfig (accessLogFile, enableTracing, outboundTrafficPolicy, defaultConfig,"
+          + " extensionProviders, trustDomain, ...), rendered into the istio[-revision] ConfigMap"
+          + " over the profile's defaults.")
+  @PreserveUnknownFields
+  public Map<String, Object> meshConfig;
+
+  @JsonPropertyDescription("The istiod deployment.")
+  public IstiodSpec istiod;
+
+  @JsonPropertyDescription("Sidecar defaults used when injecting workloads of this revision.")
+  public ProxySpec proxy;
+
+  @JsonPropertyDescription("When and how the operator injects sidecars for this revision.")
+  public InjectionSpec injection;
+
+  @JsonPropertyDescription(
+      "Delete Istio's CRDs (and with them all Istio configuration in the cluster) when this"
+          + " MeshControlPlane is deleted. Off by default: users' Istio config lives in them.")
+  @Default("false")
+  public Boolean purgeIstioCrdsOnDelete = false;
 
   public String getVersion() {
     return version;

@@ -12,11 +12,21 @@ public class MeshControlPlaneStatus {
 
   public static final String RECONCILED = "Reconciled";
   public static final String READY = "Ready";
+  public static final String UPGRADE_IN_PROGRESS = "UpgradeInProgress";
 
   private Long observedGeneration;
   private List<StatusCondition> conditions = new ArrayList<>();
   private String version;
   private String revision;
+  private List<ComponentStatus> components = new ArrayList<>();
+
+  public List<ComponentStatus> getComponents() {
+    return components;
+  }
+
+  public void setComponents(List<ComponentStatus> components) {
+    this.components = components;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -67,11 +77,12 @@ public class MeshControlPlaneStatus {
     return Objects.equals(observedGeneration, s.observedGeneration)
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(version, s.version)
-        && Objects.equals(revision, s.revision);
+        && Objects.equals(revision, s.revision)
+        && Objects.equals(components, s.components);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, version, revision);
+    return Objects.hash(observedGeneration, conditions, version, revision, components);
   }
 }

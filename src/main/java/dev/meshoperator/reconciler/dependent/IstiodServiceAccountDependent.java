@@ -1,6 +1,7 @@
-package dev.meshoperator.reconciler;
+package dev.meshoperator.reconciler.dependent;
 
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.model.ControlPlane;
 import dev.meshoperator.model.IstiodModel;
 import dev.meshoperator.model.MeshLabels;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -9,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
+/** istiod's ServiceAccount. */
 @KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
 public class IstiodServiceAccountDependent
     extends CRUDKubernetesDependentResource<ServiceAccount, MeshControlPlane> {
@@ -19,6 +21,6 @@ public class IstiodServiceAccountDependent
 
   @Override
   protected ServiceAccount desired(MeshControlPlane primary, Context<MeshControlPlane> context) {
-    return IstiodModel.serviceAccount(primary);
+    return IstiodModel.serviceAccount(ControlPlane.of(primary));
   }
 }

@@ -1,0 +1,26 @@
+package dev.meshoperator.reconciler.dependent;
+
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.model.ControlPlane;
+import dev.meshoperator.model.IstiodModel;
+import dev.meshoperator.model.MeshLabels;
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** istiod's Service. */
+@KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
+public class IstiodServiceDependent
+    extends CRUDKubernetesDependentResource<Service, MeshControlPlane> {
+
+  public IstiodServiceDependent() {
+    super(Service.class);
+  }
+
+  @Override
+  protected Service desired(MeshControlPlane primary, Context<MeshControlPlane> context) {
+    return IstiodModel.service(ControlPlane.of(primary));
+  }
+}
