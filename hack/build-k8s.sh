@@ -33,7 +33,9 @@ export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 export GOCACHE=${GOCACHE:-$(go env GOCACHE)}
 
 have_version() { # binary, expected substring
-  [ -x "$1" ] && "$1" --version 2>/dev/null | grep -q -- "$2"
+  # Capture first: with pipefail, `| grep -q` can fail the pipeline through SIGPIPE.
+  local out
+  [ -x "$1" ] && out=$("$1" --version 2>/dev/null) && [[ "$out" == *"$2"* ]]
 }
 
 # --- KUBEBUILDER_ASSETS: reuse pre-built envtest binaries -----------------------------------
@@ -56,7 +58,8 @@ k8s_ok=1
 for b in kube-apiserver kube-controller-manager kube-scheduler; do
   have_version "$BIN/$b" "Kubernetes v$V" || k8s_ok=0
 done
-[ -x "$BIN/kubectl" ] && "$BIN/kubectl" version --client 2>/dev/null | grep -q "v$V" || k8s_ok=0
+kubectl_out=$("$BIN/kubectl" version --client 2>/dev/null || true)
+[[ "$kubectl_out" == *"v$V"* ]] || k8s_ok=0
 
 if [ $k8s_ok = 1 ]; then
   log "Kubernetes v$V cached in $BIN"

@@ -1,8 +1,10 @@
 package dev.meshoperator.model;
 
+import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.IstiodSpec;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec;
+import dev.meshoperator.api.v1alpha1.Profile;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -36,6 +38,7 @@ public record ControlPlane(
     String trustDomain) {
 
   public static final String CLUSTER_DOMAIN = "cluster.local";
+  public static final String DEFAULT_HUB = "docker.io/istio";
 
   /** Resolved istiod settings. */
   public record Istiod(
@@ -62,15 +65,17 @@ public record ControlPlane(
 
   /** Resolves {@code cr} against its profile. Pure: same CR, same result. */
   public static ControlPlane of(MeshControlPlane cr) {
-    MeshControlPlaneSpec spec = cr.getSpec();
-    var defaults = Profiles.of(spec.profile);
-    String tag = blankToNull(spec.tag) != null ? spec.tag : spec.version;
+    MeshControlPlaneSpec spec = cr.getSpec() == null ? new MeshControlPlaneSpec() : cr.getSpec();
+    var defaults = Profiles.of(orElse(spec.profile, Profile.DEFAULT));
+    String version = orElse(blankToNull(spec.version), IstioVersions.DEFAULT);
+    String hub = orElse(blankToNull(spec.hub), DEFAULT_HUB);
+    String tag = orElse(blankToNull(spec.tag), version);
     IstiodSpec is = spec.istiod == null ? new IstiodSpec() : spec.istiod;
     var auto = is.autoscaling == null ? new IstiodSpec.AutoscalingSpec() : is.autoscaling;
     int min = orElse(auto.minReplicas, 1);
     var istiod =
         new Istiod(
-            blankToNull(is.image) != null ? is.image : spec.hub + "/pilot:" + tag,
+            blankToNull(is.image) != null ? is.image : hub + "/pilot:" + tag,
             orElse(is.replicas, 1),
             orElse(auto.enabled, defaults.istiodAutoscaling()),
             min,
@@ -90,8 +95,8 @@ public record ControlPlane(
         cr.getMetadata().getName(),
         cr.getMetadata().getNamespace(),
         MeshNames.revision(cr),
-        spec.version,
-        spec.hub,
+        version,
+        hub,
         tag,
         orElse(blankToNull(spec.clusterId), "Kubernetes"),
         spec.imagePullSecrets == null ? List.of() : spec.imagePullSecrets,

@@ -18,7 +18,7 @@ public final class MeshNames {
 
   /** The effective revision: the spec's revision, or {@code default}. */
   public static String revision(MeshControlPlane cr) {
-    String rev = cr.getSpec().getRevision();
+    String rev = cr.getSpec() == null ? null : cr.getSpec().getRevision();
     return rev == null || rev.isEmpty() ? DEFAULT_REVISION : rev;
   }
 

@@ -11,13 +11,23 @@ import dev.meshoperator.reconciler.dependent.Conditions.DeploymentReady;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodAutoscaled;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodDisruptionBudgeted;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodEnabled;
+import dev.meshoperator.reconciler.dependent.GatewayControllerClusterRoleBindingDependent;
+import dev.meshoperator.reconciler.dependent.GatewayControllerClusterRoleDependent;
+import dev.meshoperator.reconciler.dependent.IstioCrdsDependent;
 import dev.meshoperator.reconciler.dependent.IstiodAutoscalerDependent;
+import dev.meshoperator.reconciler.dependent.IstiodClusterRoleBindingDependent;
+import dev.meshoperator.reconciler.dependent.IstiodClusterRoleDependent;
 import dev.meshoperator.reconciler.dependent.IstiodDeploymentDependent;
 import dev.meshoperator.reconciler.dependent.IstiodDisruptionBudgetDependent;
+import dev.meshoperator.reconciler.dependent.IstiodRoleBindingDependent;
+import dev.meshoperator.reconciler.dependent.IstiodRoleDependent;
 import dev.meshoperator.reconciler.dependent.IstiodServiceAccountDependent;
 import dev.meshoperator.reconciler.dependent.IstiodServiceDependent;
 import dev.meshoperator.reconciler.dependent.IstiodValidatingWebhookDependent;
 import dev.meshoperator.reconciler.dependent.MeshConfigMapDependent;
+import dev.meshoperator.reconciler.dependent.ReaderClusterRoleBindingDependent;
+import dev.meshoperator.reconciler.dependent.ReaderClusterRoleDependent;
+import dev.meshoperator.reconciler.dependent.ReaderServiceAccountDependent;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -49,9 +59,46 @@ import org.jboss.logging.Logger;
 @Workflow(
     explicitInvocation = true,
     dependents = {
+      @Dependent(name = "istio-crds", type = IstioCrdsDependent.class),
       @Dependent(
           name = "istiod-serviceaccount",
           type = IstiodServiceAccountDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istio-reader-serviceaccount",
+          type = ReaderServiceAccountDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istiod-role",
+          type = IstiodRoleDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istiod-rolebinding",
+          type = IstiodRoleBindingDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istiod-clusterrole",
+          type = IstiodClusterRoleDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istiod-clusterrolebinding",
+          type = IstiodClusterRoleBindingDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "gateway-controller-clusterrole",
+          type = GatewayControllerClusterRoleDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "gateway-controller-clusterrolebinding",
+          type = GatewayControllerClusterRoleBindingDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "reader-clusterrole",
+          type = ReaderClusterRoleDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "reader-clusterrolebinding",
+          type = ReaderClusterRoleBindingDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
       @Dependent(
           name = "mesh-configmap",
@@ -66,7 +113,13 @@ import org.jboss.logging.Logger;
           type = IstiodDeploymentDependent.class,
           reconcilePrecondition = IstiodEnabled.class,
           readyPostcondition = DeploymentReady.class,
-          dependsOn = {"istiod-serviceaccount", "mesh-configmap"}),
+          dependsOn = {
+            "istio-crds",
+            "istiod-serviceaccount",
+            "mesh-configmap",
+            "istiod-rolebinding",
+            "istiod-clusterrolebinding"
+          }),
       @Dependent(
           name = "istiod-hpa",
           type = IstiodAutoscalerDependent.class,
@@ -85,6 +138,17 @@ import org.jboss.logging.Logger;
     apiGroups = "",
     resources = "events",
     verbs = {"create", "patch"})
+// istiod's roles grant permissions the operator does not hold itself: creating them needs
+// escalate, binding them needs bind.
+@RBACRule(
+    apiGroups = "rbac.authorization.k8s.io",
+    resources = {"clusterroles", "roles"},
+    verbs = {"escalate", "bind"})
+// spec.purgeIstioCrdsOnDelete: the CRDs dependent itself never deletes.
+@RBACRule(
+    apiGroups = "apiextensions.k8s.io",
+    resources = "customresourcedefinitions",
+    verbs = "delete")
 public class MeshControlPlaneReconciler
     implements Reconciler<MeshControlPlane>, Cleaner<MeshControlPlane> {
 

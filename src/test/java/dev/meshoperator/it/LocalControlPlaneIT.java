@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,12 +113,11 @@ class LocalControlPlaneIT {
             () ->
                 cluster
                     .operator()
-                    .rbac()
-                    .clusterRoles()
+                    .namespaces()
                     .resource(
-                        new ClusterRoleBuilder()
+                        new NamespaceBuilder()
                             .withNewMetadata()
-                            .withName("escalate")
+                            .withName("not-allowed")
                             .endMetadata()
                             .build())
                     .create())

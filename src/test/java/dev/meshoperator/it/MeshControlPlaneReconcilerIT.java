@@ -36,13 +36,18 @@ class MeshControlPlaneReconcilerIT {
         .serverSideApply();
     var mcp = new MeshControlPlane();
     mcp.setMetadata(new ObjectMetaBuilder().withName("mesh").withNamespace(NS).build());
+    mcp.setSpec(new dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec());
+    mcp.getSpec().setProfile(dev.meshoperator.api.v1alpha1.Profile.MINIMAL);
+    // Other tests in this run own the default revision.
+    mcp.getSpec().setRevision("ssa");
     admin.resource(mcp).create();
 
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              ServiceAccount sa = admin.serviceAccounts().inNamespace(NS).withName("istiod").get();
+              ServiceAccount sa =
+                  admin.serviceAccounts().inNamespace(NS).withName("istiod-ssa").get();
               assertThat(sa).isNotNull();
               assertThat(sa.getMetadata().getLabels())
                   .containsEntry("app.kubernetes.io/managed-by", "istio-operator");
@@ -70,16 +75,16 @@ class MeshControlPlaneReconcilerIT {
                         assertThat(c.getStatus()).isEqualTo(StatusCondition.TRUE);
                         assertThat(c.getLastTransitionTime()).isNotBlank();
                       });
-              assertThat(cr.getStatus().getRevision()).isEqualTo("default");
+              assertThat(cr.getStatus().getRevision()).isEqualTo("ssa");
             });
 
     // Drift: a deleted managed object comes back.
-    admin.serviceAccounts().inNamespace(NS).withName("istiod").delete();
+    admin.serviceAccounts().inNamespace(NS).withName("istiod-ssa").delete();
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
-                assertThat(admin.serviceAccounts().inNamespace(NS).withName("istiod").get())
+                assertThat(admin.serviceAccounts().inNamespace(NS).withName("istiod-ssa").get())
                     .isNotNull()
                     .satisfies(sa -> assertThat(sa.getMetadata().getDeletionTimestamp()).isNull()));
   }

@@ -20,6 +20,7 @@ public final class TestResources {
             .withGeneration(1L)
             .withUid("00000000-0000-0000-0000-000000000001")
             .build());
+    cr.setSpec(new MeshControlPlaneSpec());
     spec.accept(cr.getSpec());
     return cr;
   }

@@ -40,6 +40,18 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public static final String NODE_NAME = "kwok-node-0";
 
+  /** Audit every write at Metadata level; reads are not logged. */
+  private static final String AUDIT_POLICY =
+      """
+      apiVersion: audit.k8s.io/v1
+      kind: Policy
+      omitStages: ["RequestReceived"]
+      rules:
+      - level: Metadata
+        verbs: ["create", "update", "patch", "delete", "deletecollection"]
+      - level: None
+      """;
+
   private static LocalControlPlane shared;
 
   private final Path binDir;
@@ -86,6 +98,13 @@ public final class LocalControlPlane implements AutoCloseable {
     Path cacheRoot = binDir.getParent().getParent();
     Instant t0 = Instant.now();
     log("starting etcd and kube-apiserver v" + version);
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("local-k8s-");
+      Files.writeString(workDir.resolve("audit-policy.yaml"), AUDIT_POLICY);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     var apiServer =
         new KubeAPIServer(
             KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -96,11 +115,14 @@ public final class LocalControlPlane implements AutoCloseable {
                 .withStartupTimeout(120_000)
                 .withApiServerFlag("--bind-address", "127.0.0.1")
                 .withApiServerFlag("--advertise-address", "127.0.0.1")
+                // Every write, with who made it: tests count the operator's writes with it.
+                .withApiServerFlag(
+                    "--audit-policy-file", workDir.resolve("audit-policy.yaml").toString())
+                .withApiServerFlag("--audit-log-path", workDir.resolve("audit.log").toString())
+                .withApiServerFlag("--audit-log-mode", "blocking")
                 .build());
     apiServer.start();
-    Path workDir;
     try {
-      workDir = Files.createTempDirectory("local-k8s-");
       Path kubeconfig = workDir.resolve("admin.kubeconfig");
       Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
       var cp = new LocalControlPlane(binDir, workDir, kubeconfig, apiServer, version);
@@ -326,6 +348,11 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public Path adminKubeconfig() {
     return adminKubeconfig;
+  }
+
+  /** The apiserver's audit log: one JSON event per write request. */
+  public Path auditLog() {
+    return workDir.resolve("audit.log");
   }
 
   public Path workDir() {

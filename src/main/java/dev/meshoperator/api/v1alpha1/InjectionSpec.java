@@ -17,7 +17,7 @@ public class InjectionSpec {
       "enabled: inject in selected namespaces unless the pod opts out; disabled: inject only"
           + " pods that opt in with sidecar.istio.io/inject=true.")
   @Default("enabled")
-  public Policy policy = Policy.ENABLED;
+  public Policy policy;
 
   @JsonPropertyDescription("Pods matching any of these are never injected (checked first).")
   public List<LabelSelector> neverInjectSelector;
@@ -28,17 +28,17 @@ public class InjectionSpec {
 
   @JsonPropertyDescription("Rewrite HTTP/TCP/gRPC probes to go through the agent on port 15020.")
   @Default("true")
-  public Boolean rewriteAppHTTPProbers = true;
+  public Boolean rewriteAppHTTPProbers;
 
   @JsonPropertyDescription("What the apiserver does when the webhook cannot be reached.")
   @Default("Fail")
-  public FailurePolicy failurePolicy = FailurePolicy.Fail;
+  public FailurePolicy failurePolicy;
 
   @JsonPropertyDescription("Webhook call timeout in seconds.")
   @Default("10")
   @Min(1)
   @Max(30)
-  public Integer timeoutSeconds = 10;
+  public Integer timeoutSeconds;
 
   /** Injection policy. */
   public enum Policy {

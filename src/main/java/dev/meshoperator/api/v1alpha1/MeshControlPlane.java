@@ -39,14 +39,4 @@ public class MeshControlPlane extends CustomResource<MeshControlPlaneSpec, MeshC
 
   public static final String GROUP = "meshoperator.dev";
   public static final String VERSION = "v1alpha1";
-
-  @Override
-  protected MeshControlPlaneSpec initSpec() {
-    return new MeshControlPlaneSpec();
-  }
-
-  @Override
-  protected MeshControlPlaneStatus initStatus() {
-    return new MeshControlPlaneStatus();
-  }
 }

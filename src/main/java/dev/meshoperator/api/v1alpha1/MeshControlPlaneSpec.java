@@ -9,7 +9,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 
-/** Desired state of a {@link MeshControlPlane}. */
+/**
+ * Desired state of a {@link MeshControlPlane}. Defaults live in the CRD schema ({@code @Default})
+ * and, for objects stored before a default existed, in {@code ControlPlane}; fields here have no
+ * Java initializers, because a freshly constructed object (for example the one JOSDK applies to add
+ * its finalizer) must not claim and overwrite the user's values.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
@@ -24,14 +29,14 @@ public class MeshControlPlaneSpec {
           + " minor release are refused with a Reconciled=False condition that says why.")
   @Default(IstioVersions.DEFAULT)
   @Pattern("^[0-9]+\\.[0-9]+\\.[0-9]+$")
-  public String version = IstioVersions.DEFAULT;
+  public String version;
 
   @JsonPropertyDescription(
       "Installation profile: default (istiod + ingress gateway), demo (default + egress gateway,"
           + " access logs, full trace sampling, small requests, addons), minimal (istiod only),"
           + " empty (nothing unless enabled). Explicit fields override the profile's defaults.")
   @Default("default")
-  public Profile profile = Profile.DEFAULT;
+  public Profile profile;
 
   @JsonPropertyDescription(
       "Revision name; empty for the default revision. Suffixes every revision-scoped resource"
@@ -42,7 +47,7 @@ public class MeshControlPlaneSpec {
 
   @JsonPropertyDescription("Registry of the Istio images.")
   @Default("docker.io/istio")
-  public String hub = "docker.io/istio";
+  public String hub;
 
   @JsonPropertyDescription("Tag of the Istio images. Defaults to the version.")
   public String tag;
@@ -54,7 +59,7 @@ public class MeshControlPlaneSpec {
 
   @JsonPropertyDescription("Cluster ID reported by istiod and the proxies. Default Kubernetes.")
   @Default("Kubernetes")
-  public String clusterId = "Kubernetes";
+  public String clusterId;
 
   @JsonPropertyDescription(
       "Istio's MeshConfig (accessLogFile, enableTracing, outboundTrafficPolicy, defaultConfig,"
@@ -76,7 +81,7 @@ public class MeshControlPlaneSpec {
       "Delete Istio's CRDs (and with them all Istio configuration in the cluster) when this"
           + " MeshControlPlane is deleted. Off by default: users' Istio config lives in them.")
   @Default("false")
-  public Boolean purgeIstioCrdsOnDelete = false;
+  public Boolean purgeIstioCrdsOnDelete;
 
   public String getVersion() {
     return version;

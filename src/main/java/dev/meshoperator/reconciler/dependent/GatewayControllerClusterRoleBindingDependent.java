@@ -1,0 +1,28 @@
+package dev.meshoperator.reconciler.dependent;
+
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.model.ControlPlane;
+import dev.meshoperator.model.IstiodRoles;
+import dev.meshoperator.model.MeshLabels;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDNoGCKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** ClusterRoleBinding GATEWAY_CONTROLLER (cluster-scoped: deleted by the workflow on cleanup). */
+@KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
+public class GatewayControllerClusterRoleBindingDependent
+    extends CRUDNoGCKubernetesDependentResource<ClusterRoleBinding, MeshControlPlane> {
+
+  public GatewayControllerClusterRoleBindingDependent() {
+    super(ClusterRoleBinding.class);
+  }
+
+  @Override
+  protected ClusterRoleBinding desired(
+      MeshControlPlane primary, Context<MeshControlPlane> context) {
+    return IstiodRoles.clusterRoleBinding(
+        ControlPlane.of(primary), IstiodRoles.Kind.GATEWAY_CONTROLLER);
+  }
+}

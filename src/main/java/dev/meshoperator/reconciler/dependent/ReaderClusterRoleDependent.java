@@ -1,0 +1,26 @@
+package dev.meshoperator.reconciler.dependent;
+
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.model.ControlPlane;
+import dev.meshoperator.model.IstiodRoles;
+import dev.meshoperator.model.MeshLabels;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDNoGCKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** ClusterRole READER (cluster-scoped: deleted by the workflow on cleanup). */
+@KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
+public class ReaderClusterRoleDependent
+    extends CRUDNoGCKubernetesDependentResource<ClusterRole, MeshControlPlane> {
+
+  public ReaderClusterRoleDependent() {
+    super(ClusterRole.class);
+  }
+
+  @Override
+  protected ClusterRole desired(MeshControlPlane primary, Context<MeshControlPlane> context) {
+    return IstiodRoles.clusterRole(ControlPlane.of(primary), IstiodRoles.Kind.READER);
+  }
+}

@@ -1,0 +1,474 @@
+package dev.meshoperator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
+import dev.meshoperator.api.v1alpha1.StatusCondition;
+import dev.meshoperator.model.IstioCrds;
+import dev.meshoperator.testing.AuditLog;
+import dev.meshoperator.testing.LocalCluster;
+import dev.meshoperator.testing.LocalKubeTestResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator (in-process, as its own ServiceAccount with the generated RBAC) against the real
+ * local apiserver, controllers and simulated node: install, readiness, drift, steady state,
+ * upgrades, canaries, refusals and deletion.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalKubeTestResource.class, restrictToAnnotatedClass = false)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MeshControlPlaneIT {
+
+  private static final String NS = "istio-system";
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  private final KubernetesClient admin = LocalCluster.get().admin();
+
+  @Test
+  @Order(1)
+  void demoProfileInstallsTheControlPlaneAndBecomesReady() throws Exception {
+    namespace(NS);
+    apply(
+        """
+        apiVersion: meshoperator.dev/v1alpha1
+        kind: MeshControlPlane
+        metadata: {name: demo, namespace: istio-system}
+        spec: {profile: demo}
+        """);
+    MeshControlPlane mcp = awaitCondition(NS, "demo", MeshControlPlaneStatus.READY, "True");
+    assertThat(mcp.getStatus().getVersion()).isEqualTo("1.30.3");
+    assertThat(mcp.getStatus().getRevision()).isEqualTo("default");
+    assertThat(mcp.getStatus().getObservedGeneration())
+        .isEqualTo(mcp.getMetadata().getGeneration());
+    assertThat(mcp.getStatus().getComponents())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.name).isEqualTo("istiod");
+              assertThat(c.readyReplicas).isEqualTo(1);
+              assertThat(c.ready).isTrue();
+            });
+
+    Deployment istiod = admin.apps().deployments().inNamespace(NS).withName("istiod").get();
+    assertThat(istiod.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("docker.io/istio/pilot:1.30.3");
+    assertThat(istiod.getStatus().getReadyReplicas()).isEqualTo(1);
+    assertThat(admin.pods().inNamespace(NS).withLabel("app", "istiod").list().getItems())
+        .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running"));
+    assertThat(admin.services().inNamespace(NS).withName("istiod").get().getSpec().getPorts())
+        .extracting(p -> p.getPort())
+        .containsExactly(15010, 15012, 443, 15014);
+    assertThat(admin.configMaps().inNamespace(NS).withName("istio").get().getData().get("mesh"))
+        .as("mesh config of %s", Serialization.asYaml(mcp))
+        .contains("discoveryAddress: istiod.istio-system.svc:15012")
+        .contains("accessLogFile: /dev/stdout");
+    assertThat(admin.serviceAccounts().inNamespace(NS).withName("istiod").get()).isNotNull();
+    assertThat(admin.rbac().roles().inNamespace(NS).withName("istiod").get()).isNotNull();
+    assertThat(admin.rbac().roleBindings().inNamespace(NS).withName("istiod").get()).isNotNull();
+    for (String name :
+        List.of(
+            "istiod-clusterrole-istio-system",
+            "istiod-gateway-controller-istio-system",
+            "istio-reader-clusterrole-istio-system")) {
+      assertThat(admin.rbac().clusterRoles().withName(name).get()).as(name).isNotNull();
+      assertThat(admin.rbac().clusterRoleBindings().withName(name).get()).as(name).isNotNull();
+    }
+    assertThat(
+            admin
+                .admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName("istio-validator-istio-system")
+                .get())
+        .isNotNull();
+    for (String crd : IstioCrds.names()) {
+      assertThat(admin.apiextensions().v1().customResourceDefinitions().withName(crd).get())
+          .as(crd)
+          .isNotNull();
+    }
+    // No Istio config object is created here: istiod's validating webhook would be called
+    // through its Service's ClusterIP, and nothing serves it (containers never run locally).
+    String table = kubectl("get", "meshcontrolplanes", "-n", NS);
+    System.out.println(table);
+    assertThat(table.lines().findFirst().orElseThrow())
+        .contains("VERSION")
+        .contains("PROFILE")
+        .contains("REVISION")
+        .contains("READY")
+        .contains("AGE");
+    assertThat(table).containsPattern("demo\\s+\\S+\\s+demo\\s+1\\.30\\.3\\s+True\\s+default");
+  }
+
+  @Test
+  @Order(2)
+  void steadyStateMakesNoWrites() {
+    awaitCondition(NS, "demo", MeshControlPlaneStatus.READY, "True");
+    // Let the installation settle: no operator write for a few seconds.
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                AuditLog.writesBy(AuditLog.operatorUser(), Instant.now().minusSeconds(5))
+                    .isEmpty());
+    Instant since = Instant.now();
+    // Reconciles run every 3 s in tests (max-reconciliation-interval), and any event on a
+    // managed object triggers one too: touch an object in a way that does not concern the operator.
+    admin
+        .serviceAccounts()
+        .inNamespace(NS)
+        .withName("istiod")
+        .edit(
+            sa -> {
+              sa.getMetadata().getAnnotations().put("example.com/touched", since.toString());
+              return sa;
+            });
+    sleep(Duration.ofSeconds(10));
+    assertThat(AuditLog.writesBy(AuditLog.operatorUser(), since))
+        .as("writes by the operator during a steady state of 10 s (>= 3 resyncs)")
+        .isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void driftIsReverted() {
+    admin
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("istiod")
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"evil/pilot:0\"}]");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .apps()
+                            .deployments()
+                            .inNamespace(NS)
+                            .withName("istiod")
+                            .get()
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .isEqualTo("docker.io/istio/pilot:1.30.3"));
+
+    String uid = admin.services().inNamespace(NS).withName("istiod").get().getMetadata().getUid();
+    admin.services().inNamespace(NS).withName("istiod").delete();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var svc = admin.services().inNamespace(NS).withName("istiod").get();
+              assertThat(svc).isNotNull();
+              assertThat(svc.getMetadata().getUid()).isNotEqualTo(uid);
+            });
+
+    admin.rbac().clusterRoles().withName("istiod-clusterrole-istio-system").delete();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .rbac()
+                            .clusterRoles()
+                            .withName("istiod-clusterrole-istio-system")
+                            .get())
+                    .isNotNull()
+                    .satisfies(r -> assertThat(r.getMetadata().getDeletionTimestamp()).isNull()));
+  }
+
+  @Test
+  @Order(4)
+  void versionChangeRollsIstiodToTheNewImage() {
+    patchSpec(NS, "demo", "{\"spec\":{\"version\":\"1.30.2\"}}");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var mcp = get(NS, "demo");
+              assertThat(mcp.getStatus().getVersion()).isEqualTo("1.30.2");
+              assertThat(mcp.getStatus().condition(MeshControlPlaneStatus.READY))
+                  .get()
+                  .extracting(StatusCondition::getStatus)
+                  .isEqualTo("True");
+            });
+    assertThat(
+            admin
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("istiod")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("docker.io/istio/pilot:1.30.2");
+    var events =
+        admin.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "demo".equals(e.getInvolvedObject().getName()))
+            .map(e -> e.getReason())
+            .toList();
+    assertThat(events).contains("RollingUpdate");
+  }
+
+  @Test
+  @Order(5)
+  void unsupportedVersionsAndLongDowngradesAreRefusedWithoutTouchingIstiod() {
+    patchSpec(NS, "demo", "{\"spec\":{\"version\":\"1.99.0\"}}");
+    var refused = awaitCondition(NS, "demo", MeshControlPlaneStatus.RECONCILED, "False");
+    assertThat(refused.getStatus().condition(MeshControlPlaneStatus.RECONCILED).get().getMessage())
+        .contains("1.99.0 is not supported")
+        .contains("1.30.3");
+    patchSpec(NS, "demo", "{\"spec\":{\"version\":\"1.28.4\"}}");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        get(NS, "demo")
+                            .getStatus()
+                            .condition(MeshControlPlaneStatus.RECONCILED)
+                            .get()
+                            .getMessage())
+                    .contains("more than one minor"));
+    assertThat(
+            admin
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("istiod")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("docker.io/istio/pilot:1.30.2");
+    patchSpec(NS, "demo", "{\"spec\":{\"version\":\"1.30.3\"}}");
+    awaitCondition(NS, "demo", MeshControlPlaneStatus.RECONCILED, "True");
+  }
+
+  @Test
+  @Order(6)
+  void canaryRevisionRunsBesideTheDefaultAndADuplicateRevisionIsRefused() {
+    apply(
+        """
+        apiVersion: meshoperator.dev/v1alpha1
+        kind: MeshControlPlane
+        metadata: {name: canary, namespace: istio-system}
+        spec: {profile: minimal, revision: canary, version: 1.30.2}
+        """);
+    awaitCondition(NS, "canary", MeshControlPlaneStatus.READY, "True");
+    assertThat(
+            admin.apps().deployments().inNamespace(NS).list().getItems().stream()
+                .map(d -> d.getMetadata().getName())
+                .toList())
+        .contains("istiod", "istiod-canary");
+    assertThat(
+            admin.configMaps().inNamespace(NS).withName("istio-canary").get().getData().get("mesh"))
+        .contains("discoveryAddress: istiod-canary.istio-system.svc:15012");
+    awaitCondition(NS, "demo", MeshControlPlaneStatus.READY, "True");
+
+    namespace("other-mesh");
+    apply(
+        """
+        apiVersion: meshoperator.dev/v1alpha1
+        kind: MeshControlPlane
+        metadata: {name: copycat, namespace: other-mesh}
+        spec: {profile: minimal, revision: canary}
+        """);
+    var copycat =
+        awaitCondition("other-mesh", "copycat", MeshControlPlaneStatus.RECONCILED, "False");
+    assertThat(copycat.getStatus().condition(MeshControlPlaneStatus.RECONCILED).get())
+        .satisfies(
+            c -> {
+              assertThat(c.getReason()).isEqualTo("RevisionConflict");
+              assertThat(c.getMessage()).contains("istio-system/canary");
+            });
+    assertThat(admin.apps().deployments().inNamespace("other-mesh").list().getItems()).isEmpty();
+    admin.resources(MeshControlPlane.class).inNamespace("other-mesh").withName("copycat").delete();
+  }
+
+  @Test
+  @Order(7)
+  void deletingACanaryLeavesNoClusterScopedLeftovers() {
+    admin.resources(MeshControlPlane.class).inNamespace(NS).withName("canary").delete();
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      admin
+                          .resources(MeshControlPlane.class)
+                          .inNamespace(NS)
+                          .withName("canary")
+                          .get())
+                  .isNull();
+              assertThat(clusterScopedOf(NS, "canary")).isEmpty();
+              assertThat(admin.apps().deployments().inNamespace(NS).withName("istiod-canary").get())
+                  .isNull();
+            });
+    // The default revision is untouched, and Istio's CRDs stay (users' config lives in them).
+    assertThat(clusterScopedOf(NS, "default")).hasSize(7);
+    assertThat(
+            admin
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("virtualservices.networking.istio.io")
+                .get())
+        .isNotNull();
+  }
+
+  @Test
+  @Order(8)
+  void deletingTheWholeNamespaceCompletes() {
+    namespace("doomed");
+    apply(
+        """
+        apiVersion: meshoperator.dev/v1alpha1
+        kind: MeshControlPlane
+        metadata: {name: mesh, namespace: doomed}
+        spec: {profile: minimal}
+        """
+            .replace("minimal}", "minimal, revision: doomed}"));
+    awaitCondition("doomed", "mesh", MeshControlPlaneStatus.READY, "True");
+    assertThat(clusterScopedOf("doomed", "doomed")).isNotEmpty();
+    admin.namespaces().withName("doomed").delete();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () -> {
+              assertThat(admin.namespaces().withName("doomed").get()).isNull();
+              assertThat(clusterScopedOf("doomed", "doomed")).isEmpty();
+            });
+  }
+
+  /** Every cluster-scoped object the operator made for a control plane, listed by kind. */
+  private List<String> clusterScopedOf(String namespace, String revision) {
+    String selector = "meshoperator.dev/owner-namespace=" + namespace + ",istio.io/rev=" + revision;
+    List<HasMetadata> found = new ArrayList<>();
+    found.addAll(admin.rbac().clusterRoles().withLabelSelector(selector).list().getItems());
+    found.addAll(admin.rbac().clusterRoleBindings().withLabelSelector(selector).list().getItems());
+    found.addAll(
+        admin
+            .admissionRegistration()
+            .v1()
+            .validatingWebhookConfigurations()
+            .withLabelSelector(selector)
+            .list()
+            .getItems());
+    found.addAll(
+        admin
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withLabelSelector(selector)
+            .list()
+            .getItems());
+    return found.stream()
+        .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .flatMap(Stream::of)
+        .toList();
+  }
+
+  private void namespace(String name) {
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .serverSideApply();
+  }
+
+  private void apply(String yaml) {
+    admin
+        .resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class))
+        .serverSideApply();
+  }
+
+  private MeshControlPlane get(String ns, String name) {
+    return admin.resources(MeshControlPlane.class).inNamespace(ns).withName(name).get();
+  }
+
+  private void patchSpec(String ns, String name, String mergePatch) {
+    admin
+        .resources(MeshControlPlane.class)
+        .inNamespace(ns)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+  }
+
+  private MeshControlPlane awaitCondition(String ns, String name, String type, String status) {
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              var mcp = get(ns, name);
+              assertThat(mcp).isNotNull();
+              assertThat(mcp.getStatus()).isNotNull();
+              assertThat(mcp.getStatus().getObservedGeneration())
+                  .isEqualTo(mcp.getMetadata().getGeneration());
+              assertThat(mcp.getStatus().condition(type))
+                  .as("%s/%s %s", ns, name, type)
+                  .get()
+                  .extracting(StatusCondition::getStatus)
+                  .isEqualTo(status);
+            });
+    return get(ns, name);
+  }
+
+  private static String kubectl(String... args) throws Exception {
+    var cp = LocalCluster.get().controlPlane();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(cp.binDir().resolve("kubectl").toString());
+    cmd.add("--kubeconfig=" + cp.adminKubeconfig());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    var out = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(out);
+    assertThat(p.waitFor()).isZero();
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
