@@ -29,9 +29,14 @@ public record ServingSpec(
     }
   }
 
-  /** ECDSA P-256, CN = the primary SAN. */
+  /**
+   * ECDSA P-256, CN = the primary SAN cut to the 64 characters X.500 allows (clients match the
+   * SANs, which keep the full names).
+   */
   public static ServingSpec of(SubjectAlternativeNames sans, Duration validity) {
-    return new ServingSpec(sans.primaryName(), sans, KeyAlgorithm.EC_P256, validity);
+    String primary = sans.primaryName();
+    String commonName = primary.length() > 64 ? primary.substring(0, 64) : primary;
+    return new ServingSpec(commonName, sans, KeyAlgorithm.EC_P256, validity);
   }
 
   /** A copy with another key algorithm. */

@@ -114,8 +114,7 @@ public final class WebhookCertificates {
     if (leafProblem != null) {
       IssuedCertificate issued =
           ca.issueServing(
-              new ServingSpec(wanted.primaryName(), wanted, keyAlgorithm, policy.leafValidity()),
-              clock);
+              ServingSpec.of(wanted, policy.leafValidity()).withKeyAlgorithm(keyAlgorithm), clock);
       leaf = issued.certificate();
       leafPem = issued.certificatePem();
       leafKeyPem = issued.privateKeyPem();

@@ -45,4 +45,15 @@ class SubjectAlternativeNamesTest {
     assertThatThrownBy(() -> SubjectAlternativeNames.of(List.of("bad name"), List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void longPrimaryNamesAreCutForTheCommonNameOnly() {
+    String longName = "a".repeat(60) + ".mesh-system.svc";
+    SubjectAlternativeNames sans = SubjectAlternativeNames.of(List.of(longName), List.of());
+
+    ServingSpec spec = ServingSpec.of(sans, java.time.Duration.ofDays(1));
+
+    assertThat(spec.commonName()).hasSize(64);
+    assertThat(spec.subjectAlternativeNames().dnsNames()).containsExactly(longName);
+  }
 }
