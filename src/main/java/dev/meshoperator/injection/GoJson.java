@@ -3,6 +3,7 @@ package dev.meshoperator.injection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -142,10 +143,18 @@ final class GoJson {
     return out;
   }
 
+  /** Sorted like a Go map; quantities canonical as after a typed round trip. */
   private static void sortMap(ObjectNode parent, String field) {
     if (parent.get(field) instanceof ObjectNode map) {
       Map<String, JsonNode> sorted = new TreeMap<>();
-      map.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+      map.fields()
+          .forEachRemaining(
+              e ->
+                  sorted.put(
+                      e.getKey(),
+                      e.getValue().isTextual()
+                          ? TextNode.valueOf(Quantities.canonical(e.getValue().asText()))
+                          : e.getValue()));
       ObjectNode out = Json.MAPPER.createObjectNode();
       sorted.forEach(out::set);
       parent.set(field, out);

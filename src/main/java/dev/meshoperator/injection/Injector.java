@@ -83,6 +83,9 @@ public final class Injector {
   }
 
   private static Pod run(Pod original, WorkloadRef workload, InjectionSettings s) {
+    if (s.openShift()) {
+      resetOpenShiftProxyUser(original);
+    }
     ObjectNode meshProxyConfig = ProxyConfigs.meshEffective(s);
     int meshStatusPort = ProxyConfigs.statusPort(meshProxyConfig);
     ObjectNode proxyConfig = meshProxyConfig;
@@ -317,6 +320,10 @@ public final class Injector {
    * Lets users customize injected containers: a container in the pod with the name of an injected
    * one (typically {@code istio-proxy}) is merged over what the template rendered. The
    * customizations are remembered in an annotation, so re-injection can apply them again.
+   *
+   * <p>Unlike Istio, which on re-injection renders previously injected containers afresh and
+   * thereby drops the remembered customizations, they are applied again here: that is what makes
+   * re-injection idempotent. First injections are unaffected.
    */
   private static ObjectNode reapplyOverwrittenContainers(
       ObjectNode finalPod, Pod original, ObjectNode templatePod) {
@@ -337,11 +344,11 @@ public final class Injector {
     ObjectNode result = finalPod;
     for (JsonNode c : iterable(templatePod.path("spec").path("containers"))) {
       String name = c.path("name").asText();
-      if (injectedContainers.contains(name)) {
-        // Re-injection: render afresh so derived values (ports, app containers) are current.
+      ObjectNode match = findNamed(existing.get("containers"), name);
+      if (match == null && injectedContainers.contains(name)) {
+        // Re-injection: what is in the pod is our own output, render it afresh.
         continue;
       }
-      ObjectNode match = findNamed(existing.get("containers"), name);
       if (match == null) {
         match = findNamed(originalContainers, name);
       }
@@ -356,10 +363,10 @@ public final class Injector {
     }
     for (JsonNode c : iterable(templatePod.path("spec").path("initContainers"))) {
       String name = c.path("name").asText();
-      if (injectedInit.contains(name)) {
+      ObjectNode match = findNamed(existing.get("initContainers"), name);
+      if (match == null && injectedInit.contains(name)) {
         continue;
       }
-      ObjectNode match = findNamed(existing.get("initContainers"), name);
       if (match == null) {
         match = findNamed(originalContainers, name);
       }
@@ -409,7 +416,11 @@ public final class Injector {
    * exempt that UID, and with CNI the validation container must run as it.
    */
   private static void adjustInitContainerUser(Pod pod, Pod original, ObjectNode proxyConfig) {
-    Container user = findContainer(original, PROXY_CONTAINER);
+    // On re-injection the pod holds our output; the user's intent is in the saved overrides.
+    Container user = savedOverride(original, PROXY_CONTAINER);
+    if (user == null) {
+      user = findContainer(original, PROXY_CONTAINER);
+    }
     if (user == null
         || user.getSecurityContext() == null
         || (user.getSecurityContext().getRunAsUser() == null
@@ -461,6 +472,63 @@ public final class Injector {
           return;
         }
       }
+    }
+  }
+
+  private static Container savedOverride(Pod pod, String name) {
+    ObjectNode saved = overrides(pod);
+    ObjectNode match = findNamed(saved.get("containers"), name);
+    if (match == null) {
+      match = findNamed(saved.get("initContainers"), name);
+    }
+    if (match == null) {
+      return null;
+    }
+    try {
+      return Json.MAPPER.treeToValue(match, Container.class);
+    } catch (Exception e) {
+      throw new InjectionException(
+          "invalid value for annotation '"
+              + IstioAnnotations.PROXY_OVERRIDES
+              + "': "
+              + e.getMessage());
+    }
+  }
+
+  /**
+   * OpenShift gives every container of a pod the same user ID unless one is set. A user's
+   * istio-proxy with the application's user would break traffic interception (the proxy's traffic
+   * is recognized by its UID), so such a UID is dropped and the injected one used.
+   */
+  private static void resetOpenShiftProxyUser(Pod pod) {
+    Container sidecar = findContainer(pod, PROXY_CONTAINER);
+    if (sidecar == null || sidecar.getSecurityContext() == null) {
+      return;
+    }
+    long sidecarUser = 0;
+    long appUser = 0;
+    List<Container> all = new ArrayList<>();
+    if (pod.getSpec().getContainers() != null) {
+      all.addAll(pod.getSpec().getContainers());
+    }
+    if (pod.getSpec().getInitContainers() != null) {
+      all.addAll(pod.getSpec().getInitContainers());
+    }
+    for (Container c : all) {
+      Long uid = c.getSecurityContext() == null ? null : c.getSecurityContext().getRunAsUser();
+      if (PROXY_CONTAINER.equals(c.getName())) {
+        if (uid != null) {
+          sidecarUser = uid;
+        }
+      } else if (!VALIDATION_CONTAINER.equals(c.getName()) && !INIT_CONTAINER.equals(c.getName())) {
+        if (uid != null) {
+          appUser = uid;
+        }
+      }
+    }
+    if (sidecarUser == appUser) {
+      sidecar.getSecurityContext().setRunAsUser(null);
+      sidecar.getSecurityContext().setRunAsGroup(null);
     }
   }
 

@@ -21,7 +21,11 @@ final class ProxyEnv {
   private ProxyEnv() {}
 
   static EnvVar value(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
+    // An empty value is no value: the API drops it, so producing it would only add noise.
+    return new EnvVarBuilder()
+        .withName(name)
+        .withValue(value == null || value.isEmpty() ? null : value)
+        .build();
   }
 
   static EnvVar fieldRef(String name, String path) {

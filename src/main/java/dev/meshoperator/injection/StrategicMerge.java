@@ -3,6 +3,8 @@ package dev.meshoperator.injection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,9 @@ final class StrategicMerge {
   }
 
   private static void mergeList(ArrayNode target, ArrayNode patch, String key, String path) {
+    List<JsonNode> original = new ArrayList<>();
+    target.forEach(original::add);
+    List<JsonNode> merged = new ArrayList<>(original);
     for (JsonNode item : patch) {
       if (!item.isObject()) {
         continue;
@@ -79,7 +84,7 @@ final class StrategicMerge {
       JsonNode id = item.get(key);
       ObjectNode match = null;
       if (id != null) {
-        for (JsonNode candidate : target) {
+        for (JsonNode candidate : merged) {
           if (candidate.isObject() && id.equals(candidate.get(key))) {
             match = (ObjectNode) candidate;
             break;
@@ -89,9 +94,57 @@ final class StrategicMerge {
       if (match != null) {
         mergeObject(match, (ObjectNode) item, path + ".*");
       } else {
-        target.add(Json.withoutNulls(item));
+        merged.add(Json.withoutNulls(item));
       }
     }
+    // Order like the API machinery: items named in the patch in patch order, interleaved with
+    // the items only the original has, which keep their relative order; an item new to the
+    // list goes before original items (so injected volumes and containers come first).
+    List<JsonNode> patchItems = new ArrayList<>();
+    List<JsonNode> serverOnly = new ArrayList<>();
+    for (JsonNode item : merged) {
+      if (indexOf(patch, item, key) >= 0) {
+        patchItems.add(item);
+      } else {
+        serverOnly.add(item);
+      }
+    }
+    patchItems.sort(Comparator.comparingInt(item -> indexOf(patch, item, key)));
+    List<JsonNode> result = new ArrayList<>();
+    int i = 0;
+    int j = 0;
+    while (i < serverOnly.size() || j < patchItems.size()) {
+      if (j >= patchItems.size()) {
+        result.add(serverOnly.get(i++));
+      } else if (i >= serverOnly.size()) {
+        result.add(patchItems.get(j++));
+      } else {
+        int li = indexOf(original, serverOnly.get(i), key);
+        int ri = indexOf(original, patchItems.get(j), key);
+        if (li >= 0 && ri >= 0 && li < ri) {
+          result.add(serverOnly.get(i++));
+        } else {
+          result.add(patchItems.get(j++));
+        }
+      }
+    }
+    target.removeAll();
+    result.forEach(target::add);
+  }
+
+  private static int indexOf(Iterable<JsonNode> list, JsonNode item, String key) {
+    JsonNode id = item.get(key);
+    if (id == null) {
+      return -1;
+    }
+    int i = 0;
+    for (JsonNode candidate : list) {
+      if (candidate.isObject() && id.equals(candidate.get(key))) {
+        return i;
+      }
+      i++;
+    }
+    return -1;
   }
 
   private static String mergeKey(String path) {

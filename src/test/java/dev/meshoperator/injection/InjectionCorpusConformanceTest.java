@@ -289,7 +289,18 @@ class InjectionCorpusConformanceTest {
   @TestFactory
   Stream<DynamicTest> corpus() throws IOException {
     assumeTrue(Files.isDirectory(CORPUS), "Istio injection corpus not found at " + CORPUS);
-    return cases().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run(c)));
+    return cases().stream()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.id(),
+                    () -> {
+                      try {
+                        run(c);
+                      } catch (AssertionError e) {
+                        throw new AssertionError(c.id() + ": " + e.getMessage(), e);
+                      }
+                    }));
   }
 
   @AfterAll
@@ -408,7 +419,9 @@ class InjectionCorpusConformanceTest {
 
   static void assertSame(String what, JsonNode expected, JsonNode actual) {
     if (!expected.equals(NUMERIC, actual)) {
-      JsonNode diff = JsonDiff.asJson(expected, actual);
+      JsonNode diff =
+          JsonDiff.asJson(
+              expected, actual, io.fabric8.zjsonpatch.DiffFlags.dontNormalizeOpIntoMoveAndCopy());
       String text = diff.toPrettyString();
       if (text.length() > 6000) {
         text = text.substring(0, 6000) + "...";

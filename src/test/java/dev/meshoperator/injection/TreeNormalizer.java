@@ -18,6 +18,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code null} members (Go writes {@code creationTimestamp: null}; null means absent);
+ *   <li>empty lists (Go prints a list field without omitempty as {@code []} when it was emptied,
+ *       e.g. {@code containers: []} once the only container moved to init containers; for the API
+ *       an empty list and an absent one are the same);
  *   <li>empty objects under keys that are non-pointer structs in the Go API types and therefore
  *       always printed: {@code resources}, {@code strategy}, {@code updateStrategy}, {@code
  *       status}, {@code metadata}, {@code loadBalancer} ({@code emptyDir: {}} is meaningful and
@@ -72,7 +75,9 @@ final class TreeNormalizer {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode v = clean(e.getValue());
         e.setValue(v);
-        if (v.isNull() || (GO_STRUCTS.contains(e.getKey()) && v.isObject() && v.isEmpty())) {
+        if (v.isNull()
+            || (v.isArray() && v.isEmpty())
+            || (GO_STRUCTS.contains(e.getKey()) && v.isObject() && v.isEmpty())) {
           remove.add(e.getKey());
         }
       }
