@@ -133,7 +133,10 @@ public final class Injector {
       }
       if (nativeSidecar
           && hasNamed(templatePod.path("spec").path("initContainers"), PROXY_CONTAINER)
-          && hasNamed(merged.path("spec").path("containers"), PROXY_CONTAINER)) {
+          && hasNamed(merged.path("spec").path("containers"), PROXY_CONTAINER)
+          // Already there: a re-injection, and what sits in containers was put there by a
+          // template (Istio's spire template, for one, is not native-sidecar aware).
+          && !hasNamed(merged.path("spec").path("initContainers"), PROXY_CONTAINER)) {
         moveContainer(merged, PROXY_CONTAINER);
       }
       merged = StrategicMerge.apply(merged, rendered);

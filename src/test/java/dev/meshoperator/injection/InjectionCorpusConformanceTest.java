@@ -44,8 +44,25 @@ class InjectionCorpusConformanceTest {
   static final Path CORPUS =
       ProjectDir.get().resolve("../shared/istio-inject-corpus").normalize().resolve("cases");
 
-  /** The one place listing corpus cases this engine does not support, with the reason. */
-  static final Map<String, String> EXCLUDED = Map.of();
+  /** A check of a corpus case that is left out. */
+  enum Check {
+    ALL,
+    IDEMPOTENCY
+  }
+
+  /** An excluded case or check, with the reason. */
+  record Exclusion(Check check, String reason) {}
+
+  /** The one place listing corpus cases (or checks of them) not supported, with the reason. */
+  static final Map<String, Exclusion> EXCLUDED =
+      Map.of(
+          "merge-probers.yaml.injected",
+          new Exclusion(
+              Check.IDEMPOTENCY,
+              "the input was injected by an older Istio (proxy as a regular container); Istio"
+                  + " treats that container once as a user override and keeps its stale args and"
+                  + " env, and its own re-injection of the golden re-renders them - the golden"
+                  + " is not a fixed point, so matching it excludes idempotency"));
 
   private static final Map<String, String> RESULTS = new ConcurrentSkipListMap<>();
 
@@ -318,7 +335,15 @@ class InjectionCorpusConformanceTest {
         EXCLUDED.isEmpty()
             ? "none"
             : EXCLUDED.entrySet().stream()
-                .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .map(
+                    e ->
+                        e.getKey()
+                            + (e.getValue().check() == Check.ALL
+                                ? ""
+                                : " [" + e.getValue().check().name().toLowerCase() + " check only]")
+                            + " ("
+                            + e.getValue().reason()
+                            + ")")
                 .collect(Collectors.joining(", "));
     System.out.println(
         "corpus: "
@@ -330,10 +355,16 @@ class InjectionCorpusConformanceTest {
             + (failing.isEmpty() ? "" : "; failing: " + String.join(", ", failing)));
   }
 
+  private static boolean checks(Case c, Check check) {
+    Exclusion e = EXCLUDED.get(c.id());
+    return e == null || (e.check() != Check.ALL && e.check() != check);
+  }
+
   private static void run(Case c) throws Exception {
-    if (EXCLUDED.containsKey(c.id())) {
+    Exclusion exclusion = EXCLUDED.get(c.id());
+    if (exclusion != null && exclusion.check() == Check.ALL) {
       RESULTS.put(c.id(), "excluded");
-      assumeTrue(false, "excluded: " + EXCLUDED.get(c.id()));
+      assumeTrue(false, "excluded: " + exclusion.reason());
     }
     RESULTS.put(c.id(), "failed");
     InjectionSettings settings = c.build();
@@ -346,16 +377,18 @@ class InjectionCorpusConformanceTest {
       return;
     }
     String golden = Files.readString(CORPUS.resolve(c.golden()));
+    boolean idempotency = checks(c, Check.IDEMPOTENCY);
     if (c.kubeInject()) {
-      kubeInjectPath(c, input, golden, settings);
+      kubeInjectPath(c, input, golden, settings, idempotency);
     }
     if (c.webhook()) {
-      webhookPath(input, golden, settings);
+      webhookPath(input, golden, settings, idempotency);
     }
     RESULTS.put(c.id(), "ok");
   }
 
-  private static void kubeInjectPath(Case c, String input, String golden, InjectionSettings s) {
+  private static void kubeInjectPath(
+      Case c, String input, String golden, InjectionSettings s, boolean idempotency) {
     KubeInject.Result result = KubeInject.inject(input, s);
     List<JsonNode> actual = KubeInject.parseDocuments(result.yaml());
     List<JsonNode> expected = KubeInject.parseDocuments(golden);
@@ -369,6 +402,9 @@ class InjectionCorpusConformanceTest {
     if (c.expectedWarning() != null) {
       assertThat(result.warnings()).anySatisfy(w -> assertThat(w).contains(c.expectedWarning()));
     }
+    if (!idempotency) {
+      return;
+    }
     // Idempotency over the whole manifest: kube-inject of its own output changes nothing.
     List<JsonNode> again = KubeInject.parseDocuments(KubeInject.injectYaml(result.yaml(), s));
     for (int i = 0; i < actual.size(); i++) {
@@ -379,7 +415,8 @@ class InjectionCorpusConformanceTest {
     }
   }
 
-  private static void webhookPath(String input, String golden, InjectionSettings s) {
+  private static void webhookPath(
+      String input, String golden, InjectionSettings s, boolean idempotency) {
     List<ObjectNode> inputs = podDocuments(KubeInject.parseDocuments(input));
     List<ObjectNode> goldens = podDocuments(KubeInject.parseDocuments(golden));
     assertThat(inputs).as("webhook: pod templates").hasSameSizeAs(goldens);
@@ -396,7 +433,7 @@ class InjectionCorpusConformanceTest {
         actual = JsonPatch.apply(patch, JsonPatches.toJson(pod));
         assertSame(
             where + " (patch applied vs engine output)", JsonPatches.toJson(result.pod()), actual);
-        InjectionResult again = Injector.inject(result.pod(), s);
+        InjectionResult again = idempotency ? Injector.inject(result.pod(), s) : result;
         assertSame(
             where + " idempotency",
             JsonPatches.toJson(result.pod()),
