@@ -586,6 +586,7 @@ public final class Injector {
     if (clusterEnv.containsKey("ISTIO_META_NETWORK")) {
       labels(pod).put(IstioAnnotations.NETWORK_LABEL, clusterEnv.get("ISTIO_META_NETWORK"));
     }
+    keepEnvOrder(pod, original);
     annotations(pod)
         .put(
             IstioAnnotations.SIDECAR_STATUS,
@@ -597,7 +598,38 @@ public final class Injector {
             || s.holdApplicationUntilProxyStarts());
   }
 
-  static Comparator<String> byName() {
-    return Comparator.naturalOrder();
+  /**
+   * On re-injection of our own output, keeps the proxy's environment in its previous order. The
+   * post-processing steps append variables (cluster, network, Prometheus, probes), so a second run
+   * would otherwise shuffle them.
+   */
+  private static void keepEnvOrder(Pod pod, Pod original) {
+    Optional<InjectionStatus> status =
+        InjectionStatus.parse(annotations(original).get(IstioAnnotations.SIDECAR_STATUS));
+    if (status.isEmpty()) {
+      return;
+    }
+    boolean wasInit =
+        InjectionStatus.orEmpty(status.get().initContainers()).contains(PROXY_CONTAINER);
+    boolean wasContainer =
+        InjectionStatus.orEmpty(status.get().containers()).contains(PROXY_CONTAINER);
+    Container before =
+        wasInit
+            ? find(original.getSpec().getInitContainers(), PROXY_CONTAINER)
+            : wasContainer ? find(original.getSpec().getContainers(), PROXY_CONTAINER) : null;
+    Container now =
+        wasInit
+            ? find(pod.getSpec().getInitContainers(), PROXY_CONTAINER)
+            : wasContainer ? find(pod.getSpec().getContainers(), PROXY_CONTAINER) : null;
+    if (before == null || now == null || before.getEnv() == null || now.getEnv() == null) {
+      return;
+    }
+    List<String> order = new ArrayList<>();
+    before.getEnv().forEach(e -> order.add(e.getName()));
+    List<EnvVar> env = new ArrayList<>(now.getEnv());
+    env.sort(
+        Comparator.comparingInt(
+            e -> order.contains(e.getName()) ? order.indexOf(e.getName()) : Integer.MAX_VALUE));
+    now.setEnv(env);
   }
 }
