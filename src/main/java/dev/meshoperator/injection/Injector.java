@@ -74,6 +74,29 @@ public final class Injector {
     if (invalid.isPresent()) {
       return new InjectionResult.Denied(invalid.get());
     }
+    for (List<Container> list :
+        List.of(original.getSpec().getInitContainers(), original.getSpec().getContainers())) {
+      // Per list only: Istio's own output can carry istio-proxy in both (e.g. native sidecars
+      // with the spire template), and re-injecting it must still work.
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (Container c : list) {
+        if (c.getName() != null && !names.add(c.getName())) {
+          // Kubernetes refuses such a pod; merging by name would pick one arbitrarily.
+          return new InjectionResult.Denied(
+              "duplicate container name '" + c.getName() + "' in the pod");
+        }
+      }
+    }
+    for (Container c : original.getSpec().getContainers()) {
+      if (INIT_CONTAINER.equals(c.getName()) || VALIDATION_CONTAINER.equals(c.getName())) {
+        // Istio would treat it as a customization of its init container and keep both copies.
+        return new InjectionResult.Denied(
+            "container name '"
+                + c.getName()
+                + "' is reserved for Istio's init container; customize it under initContainers"
+                + " or rename the container");
+      }
+    }
     WorkloadRef w = workload != null ? workload : WorkloadRef.fromPod(original);
     try {
       return new InjectionResult.Injected(run(original, w, settings));
@@ -332,8 +355,10 @@ public final class Injector {
       ObjectNode finalPod, Pod original, ObjectNode templatePod) {
     ObjectNode existing = overrides(original);
     String status = annotations(original).get(IstioAnnotations.SIDECAR_STATUS);
-    boolean alreadyInjected = status != null;
     Optional<InjectionStatus> parsed = InjectionStatus.parse(status);
+    // An unreadable status is not an earlier injection (Istio would count it as one and then
+    // forget the user's customizations on the next run).
+    boolean alreadyInjected = parsed.isPresent();
     List<String> injectedContainers =
         parsed.map(p -> InjectionStatus.orEmpty(p.containers())).orElse(List.of());
     List<String> injectedInit =

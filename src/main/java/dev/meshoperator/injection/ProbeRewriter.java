@@ -185,6 +185,11 @@ final class ProbeRewriter {
           // Already pointing at the agent: rewritten by an earlier injection.
           return;
         }
+        if (prober.httpGet() != null && path.equals(prober.httpGet().getPath())) {
+          // Rewritten earlier to a status port set by annotation (Istio only recognizes the
+          // mesh's port and would record the rewritten probe as an application probe).
+          return;
+        }
       }
       if (prober.httpGet() != null) {
         HTTPGetAction h = prober.httpGet();
@@ -268,6 +273,9 @@ final class ProbeRewriter {
     }
     if (probe.getHttpGet() != null) {
       rewrite(probe.getHttpGet(), url, statusPort);
+      // A probe has one handler; a second one can only come from merging a customization.
+      probe.setTcpSocket(null);
+      probe.setGrpc(null);
     } else if (probe.getTcpSocket() != null) {
       probe.setHttpGet(rewrite(new HTTPGetAction(), url, statusPort));
       probe.setTcpSocket(null);
@@ -286,6 +294,7 @@ final class ProbeRewriter {
     }
     if (handler.getHttpGet() != null) {
       rewrite(handler.getHttpGet(), url, statusPort);
+      handler.setTcpSocket(null);
     } else if (handler.getTcpSocket() != null) {
       handler.setHttpGet(rewrite(new HTTPGetAction(), url, statusPort));
       handler.setTcpSocket(null);

@@ -66,7 +66,7 @@ final class ProxyContainerBuilder {
               .endPreStop()
               .build());
     }
-    b.withEnv(env(ctx));
+    b.withEnv(env(ctx, nativeSidecar));
     if (s.imagePullPolicy() != null) {
       b.withImagePullPolicy(s.imagePullPolicy());
     }
@@ -119,7 +119,7 @@ final class ProxyContainerBuilder {
     return a;
   }
 
-  private static List<EnvVar> env(TemplateContext ctx) {
+  private static List<EnvVar> env(TemplateContext ctx, boolean nativeSidecar) {
     InjectionSettings s = ctx.settings();
     List<EnvVar> env = new ArrayList<>();
     if (s.inboundTrafficPolicyLocalhost()) {
@@ -128,7 +128,7 @@ final class ProxyContainerBuilder {
     env.addAll(ProxyEnv.identity(s));
     env.add(ProxyEnv.resourceRef("ISTIO_CPU_LIMIT", "limits.cpu"));
     env.add(ProxyEnv.proxyConfig(ctx));
-    env.add(ProxyEnv.podPorts(ctx));
+    env.add(ProxyEnv.podPorts(ctx, nativeSidecar));
     env.add(ProxyEnv.appContainers(ctx));
     env.add(ProxyEnv.resourceRef("GOMEMLIMIT", "limits.memory"));
     env.addAll(ProxyEnv.compliance(s));

@@ -73,20 +73,39 @@ final class ProxyEnv {
    * field order of the Kubernetes API types (pilot-agent parses it, the layout is Istio's).
    */
   static EnvVar podPorts(TemplateContext ctx) {
+    return podPorts(ctx, false);
+  }
+
+  /**
+   * ISTIO_META_POD_PORTS: the declared ports of the containers, one JSON object per line in the
+   * field order of the Kubernetes API types (pilot-agent parses it, the layout is Istio's).
+   *
+   * <p>Ports of a user-supplied istio-proxy container come last, and are left out when {@code
+   * skipProxy} (native sidecars). Istio lists them where the container happens to be; but injection
+   * moves that container (to the front or back, or into the init containers), so the next injection
+   * would list them elsewhere or not at all. This keeps injection idempotent and only differs from
+   * Istio for pods that declare ports on their own istio-proxy container.
+   */
+  static EnvVar podPorts(TemplateContext ctx, boolean skipProxy) {
+    List<ContainerPort> ports = new ArrayList<>();
+    List<ContainerPort> proxyPorts = new ArrayList<>();
+    for (Container c : ctx.containers()) {
+      if (c.getPorts() != null) {
+        (Injector.PROXY_CONTAINER.equals(c.getName()) ? proxyPorts : ports).addAll(c.getPorts());
+      }
+    }
+    if (!skipProxy) {
+      ports.addAll(proxyPorts);
+    }
     StringBuilder sb = new StringBuilder("[");
     boolean first = true;
-    for (Container c : ctx.containers()) {
-      if (c.getPorts() == null) {
-        continue;
+    for (ContainerPort p : ports) {
+      sb.append("\n    ");
+      if (!first) {
+        sb.append(',');
       }
-      for (ContainerPort p : c.getPorts()) {
-        sb.append("\n    ");
-        if (!first) {
-          sb.append(',');
-        }
-        sb.append(portJson(p));
-        first = false;
-      }
+      sb.append(portJson(p));
+      first = false;
     }
     sb.append("\n]");
     return value("ISTIO_META_POD_PORTS", sb.toString());
