@@ -74,11 +74,18 @@ public final class Injector {
     if (invalid.isPresent()) {
       return new InjectionResult.Denied(invalid.get());
     }
+    // Kubernetes requires names unique across containers and init containers. Istio's own
+    // output can break that (native sidecars with the spire template put istio-proxy in both),
+    // so an injected pod is only checked per list, to keep re-injecting it possible.
+    boolean injected =
+        InjectionStatus.parse(annotations(original).get(IstioAnnotations.SIDECAR_STATUS))
+            .isPresent();
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (List<Container> list :
         List.of(original.getSpec().getInitContainers(), original.getSpec().getContainers())) {
-      // Per list only: Istio's own output can carry istio-proxy in both (e.g. native sidecars
-      // with the spire template), and re-injecting it must still work.
-      java.util.Set<String> names = new java.util.HashSet<>();
+      if (injected) {
+        names = new java.util.HashSet<>();
+      }
       for (Container c : list) {
         if (c.getName() != null && !names.add(c.getName())) {
           // Kubernetes refuses such a pod; merging by name would pick one arbitrarily.
