@@ -139,7 +139,15 @@ class InjectionCorpusConformanceTest {
     UnaryOperator<InjectionSettings.Builder> hold = b -> b.holdApplicationUntilProxyStarts(true);
     UnaryOperator<InjectionSettings.Builder> multus = b -> b.cniEnabled(true).cniProvider("multus");
     UnaryOperator<InjectionSettings.Builder> openShift =
-        b -> b.openShift(true).cniEnabled(true).proxyUid(1000629999L).proxyGid(1000629999L);
+        b -> {
+          // The README's namespace test-ns carries these OpenShift annotations.
+          OpenShiftIds ids =
+              OpenShiftIds.fromNamespaceAnnotations(
+                  Map.of(
+                      OpenShiftIds.UID_RANGE, "1000620000/10000",
+                      OpenShiftIds.SUPPLEMENTAL_GROUPS, "1000620000/10000"));
+          return b.openShift(true).cniEnabled(true).proxyUid(ids.uid()).proxyGid(ids.gid());
+        };
     List<Case> table = new ArrayList<>();
     table.add(
         golden("hello.yaml.cni.injected", "hello.yaml")
