@@ -156,10 +156,10 @@ public final class Injector {
               .path("annotations")
               .path(IstioAnnotations.NATIVE_SIDECAR)
               .asText("");
-      if (nativeAnnotation.equals("true")) {
-        nativeSidecar = true;
-      } else if (nativeAnnotation.equals("false")) {
-        nativeSidecar = false;
+      if (!nativeAnnotation.isEmpty()) {
+        // Same reading as the template's (anything but "false" is native); Istio's Go code
+        // only recognizes "true" here and misplaces the proxy for other values.
+        nativeSidecar = !nativeAnnotation.equals("false");
       }
       if (nativeSidecar
           && hasNamed(templatePod.path("spec").path("initContainers"), PROXY_CONTAINER)
@@ -454,7 +454,15 @@ public final class Injector {
     // On re-injection the pod holds our output; the user's intent is in the saved overrides.
     Container user = savedOverride(original, PROXY_CONTAINER);
     if (user == null) {
-      user = findContainer(original, PROXY_CONTAINER);
+      Optional<InjectionStatus> status =
+          InjectionStatus.parse(annotations(original).get(IstioAnnotations.SIDECAR_STATUS));
+      boolean ours =
+          status.isPresent()
+              && (InjectionStatus.orEmpty(status.get().containers()).contains(PROXY_CONTAINER)
+                  || InjectionStatus.orEmpty(status.get().initContainers())
+                      .contains(PROXY_CONTAINER));
+      // The pod's proxy is our own output then, not a user's customization.
+      user = ours ? null : findContainer(original, PROXY_CONTAINER);
     }
     if (user == null
         || user.getSecurityContext() == null

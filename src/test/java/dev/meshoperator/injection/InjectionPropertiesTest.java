@@ -186,7 +186,7 @@ class InjectionPropertiesTest {
                     .build());
   }
 
-  @Property(tries = 300)
+  @Property(tries = 1000)
   void injectionNeverThrowsAndIsIdempotent(
       @ForAll("pods") Pod pod, @ForAll("settings") InjectionSettings settings) {
     JsonNode before = JsonPatches.toJson(pod);
