@@ -1,0 +1,50 @@
+package dev.meshoperator.injection;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/** Image references of the injected containers: hub/name:tag with an optional variant. */
+final class Images {
+
+  private static final List<String> KNOWN_TYPES = List.of("distroless", "debug");
+
+  private Images() {}
+
+  static String proxy(InjectionSettings s, ObjectNode proxyConfig, Map<String, String> ann) {
+    String name = s.proxyImageName().isEmpty() ? "proxyv2" : s.proxyImageName();
+    String type = proxyConfig.path("image").path("imageType").asText("");
+    return url(s, name, type, ann);
+  }
+
+  static String proxyInit(InjectionSettings s, Map<String, String> ann) {
+    String name = s.proxyInitImageName().isEmpty() ? "proxyv2" : s.proxyInitImageName();
+    return url(s, name, "", ann);
+  }
+
+  private static String url(
+      InjectionSettings s, String name, String type, Map<String, String> ann) {
+    if (type.isEmpty()) {
+      type = s.variant();
+    }
+    String annotated = ann.get(IstioAnnotations.PROXY_IMAGE_TYPE);
+    if (annotated != null) {
+      type = annotated;
+    }
+    return s.hub() + "/" + name + ":" + tag(s.tag(), type);
+  }
+
+  /** Replaces a variant suffix already in the tag; {@code default} means no suffix. */
+  static String tag(String tag, String type) {
+    if (type.isEmpty()) {
+      return tag;
+    }
+    for (String known : KNOWN_TYPES) {
+      if (tag.endsWith("-" + known)) {
+        tag = tag.substring(0, tag.length() - known.length() - 1);
+        break;
+      }
+    }
+    return type.equals("default") ? tag : tag + "-" + type;
+  }
+}

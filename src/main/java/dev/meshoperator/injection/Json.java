@@ -1,0 +1,76 @@
+package dev.meshoperator.injection;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Iterator;
+import java.util.Map;
+
+/** The one Jackson mapper of the engine and small tree helpers. */
+final class Json {
+
+  /**
+   * A private mapper: the engine must not depend on how an application configured its own mapper
+   * (the trees it produces feed JSON patches, so their shape has to be stable).
+   */
+  static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private Json() {}
+
+  static ObjectNode toTree(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
+  static Pod toPod(JsonNode tree) {
+    try {
+      return MAPPER.treeToValue(tree, Pod.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new InjectionException("cannot convert injected pod: " + e.getMessage(), e);
+    }
+  }
+
+  static Pod copy(Pod pod) {
+    return toPod(toTree(pod));
+  }
+
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new InjectionException("cannot serialize " + value, e);
+    }
+  }
+
+  static JsonNode read(String json) throws JsonProcessingException {
+    return MAPPER.readTree(json);
+  }
+
+  /** A deep copy without null members: nulls in a merge patch mean "absent". */
+  static JsonNode withoutNulls(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      ObjectNode out = MAPPER.createObjectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isNull()) {
+          out.set(e.getKey(), withoutNulls(e.getValue()));
+        }
+      }
+      return out;
+    }
+    if (node instanceof ArrayNode array) {
+      ArrayNode out = MAPPER.createArrayNode();
+      for (JsonNode item : array) {
+        if (!item.isNull()) {
+          out.add(withoutNulls(item));
+        }
+      }
+      return out;
+    }
+    return node.deepCopy();
+  }
+}

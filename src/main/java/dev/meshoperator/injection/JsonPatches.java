@@ -1,0 +1,32 @@
+package dev.meshoperator.injection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
+import io.fabric8.zjsonpatch.JsonPatch;
+
+/** RFC 6902 JSON patches between pods, as an admission webhook returns them. */
+public final class JsonPatches {
+
+  private JsonPatches() {}
+
+  /**
+   * The patch turning {@code before} into {@code after}. Only add, remove and replace operations
+   * are used (no move/copy), which every patch consumer understands.
+   */
+  public static JsonNode diff(Pod before, Pod after) {
+    return JsonDiff.asJson(
+        Json.toTree(before), Json.toTree(after), DiffFlags.dontNormalizeOpIntoMoveAndCopy());
+  }
+
+  /** {@code patch} applied to {@code pod}; the pod itself is not modified. */
+  public static Pod apply(Pod pod, JsonNode patch) {
+    return Json.toPod(JsonPatch.apply(patch, Json.toTree(pod)));
+  }
+
+  /** The JSON form of a pod, as used by {@link #diff}. */
+  public static JsonNode toJson(Pod pod) {
+    return Json.toTree(pod);
+  }
+}
