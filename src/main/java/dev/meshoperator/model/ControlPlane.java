@@ -1,10 +1,12 @@
 package dev.meshoperator.model;
 
+import dev.meshoperator.api.v1alpha1.InjectionSpec;
 import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.IstiodSpec;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec;
 import dev.meshoperator.api.v1alpha1.Profile;
+import dev.meshoperator.api.v1alpha1.ProxySpec;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -34,8 +36,11 @@ public record ControlPlane(
     boolean egressGateway,
     boolean addons,
     double traceSampling,
+    ResourceRequirements proxyResources,
     Map<String, Object> meshConfig,
-    String trustDomain) {
+    String trustDomain,
+    ProxySpec proxy,
+    InjectionSpec injection) {
 
   public static final String CLUSTER_DOMAIN = "cluster.local";
   public static final String DEFAULT_HUB = "docker.io/istio";
@@ -106,8 +111,13 @@ public record ControlPlane(
         defaults.egressGateway(),
         defaults.addons(),
         defaults.traceSampling(),
+        spec.proxy != null && spec.proxy.resources != null
+            ? spec.proxy.resources
+            : defaults.proxyResources(),
         mesh,
-        td instanceof String s && !s.isBlank() ? s : CLUSTER_DOMAIN);
+        td instanceof String s && !s.isBlank() ? s : CLUSTER_DOMAIN,
+        spec.proxy == null ? new ProxySpec() : spec.proxy,
+        spec.injection == null ? new InjectionSpec() : spec.injection);
   }
 
   public boolean isDefaultRevision() {
