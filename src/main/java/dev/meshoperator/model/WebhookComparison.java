@@ -69,6 +69,70 @@ public final class WebhookComparison {
     return true;
   }
 
+  /**
+   * The same test for the injector's MutatingWebhookConfiguration; caBundle counts only when the
+   * operator sets it ({@code desired} has one).
+   */
+  public static boolean sameAsDesired(
+      io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration actual,
+      io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration
+          desired) {
+    Map<String, String> servedLabels = labels(actual.getMetadata().getLabels());
+    if (!labels(desired.getMetadata().getLabels()).entrySet().stream()
+        .allMatch(e -> e.getValue().equals(servedLabels.get(e.getKey())))) {
+      return false;
+    }
+    var served =
+        actual.getWebhooks() == null
+            ? Map
+                .<String, io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook>
+                    of()
+            : actual.getWebhooks().stream()
+                .collect(
+                    Collectors.toMap(
+                        io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook
+                            ::getName,
+                        Function.identity(),
+                        (a, b) -> a));
+    if (served.size() != desired.getWebhooks().size()) {
+      return false;
+    }
+    for (var w : desired.getWebhooks()) {
+      var a = served.get(w.getName());
+      if (a == null
+          || !Objects.equals(a.getClientConfig().getService(), w.getClientConfig().getService())
+          || !Objects.equals(a.getClientConfig().getUrl(), w.getClientConfig().getUrl())
+          || (w.getClientConfig().getCaBundle() != null
+              && !Objects.equals(
+                  a.getClientConfig().getCaBundle(), w.getClientConfig().getCaBundle()))
+          || !Objects.equals(a.getSideEffects(), w.getSideEffects())
+          || !Objects.equals(a.getFailurePolicy(), w.getFailurePolicy())
+          || !Objects.equals(a.getTimeoutSeconds(), w.getTimeoutSeconds())
+          || !Objects.equals(a.getAdmissionReviewVersions(), w.getAdmissionReviewVersions())
+          || !Objects.equals(selector(a.getObjectSelector()), selector(w.getObjectSelector()))
+          || !Objects.equals(selector(a.getNamespaceSelector()), selector(w.getNamespaceSelector()))
+          || a.getRules() == null
+          || a.getRules().size() != w.getRules().size()) {
+        return false;
+      }
+      for (int i = 0; i < w.getRules().size(); i++) {
+        var ar = a.getRules().get(i);
+        var dr = w.getRules().get(i);
+        if (!Objects.equals(ar.getOperations(), dr.getOperations())
+            || !Objects.equals(ar.getApiGroups(), dr.getApiGroups())
+            || !Objects.equals(ar.getApiVersions(), dr.getApiVersions())
+            || !Objects.equals(ar.getResources(), dr.getResources())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static Map<String, String> labels(Map<String, String> labels) {
+    return labels == null ? Map.of() : labels;
+  }
+
   /** A selector in a canonical form: absent and empty lists and maps are the same. */
   static List<Object> selector(LabelSelector s) {
     if (s == null) {

@@ -5,7 +5,9 @@ import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
+import dev.meshoperator.config.OperatorConfig;
 import dev.meshoperator.model.ControlPlane;
+import dev.meshoperator.model.MeshLabels;
 import dev.meshoperator.model.MeshNames;
 import dev.meshoperator.reconciler.dependent.Conditions.DeploymentReady;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodAutoscaled;
@@ -13,6 +15,7 @@ import dev.meshoperator.reconciler.dependent.Conditions.IstiodDisruptionBudgeted
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodEnabled;
 import dev.meshoperator.reconciler.dependent.GatewayControllerClusterRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.GatewayControllerClusterRoleDependent;
+import dev.meshoperator.reconciler.dependent.InjectorWebhookDependent;
 import dev.meshoperator.reconciler.dependent.IstioCrdsDependent;
 import dev.meshoperator.reconciler.dependent.IstiodAutoscalerDependent;
 import dev.meshoperator.reconciler.dependent.IstiodClusterRoleBindingDependent;
@@ -29,16 +32,22 @@ import dev.meshoperator.reconciler.dependent.ReaderClusterRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.ReaderClusterRoleDependent;
 import dev.meshoperator.reconciler.dependent.ReaderServiceAccountDependent;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +56,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -129,6 +140,10 @@ import org.jboss.logging.Logger;
           type = IstiodDisruptionBudgetDependent.class,
           reconcilePrecondition = IstiodDisruptionBudgeted.class),
       @Dependent(
+          name = "injector-webhook",
+          type = InjectorWebhookDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
           name = "istiod-validatingwebhook",
           type = IstiodValidatingWebhookDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
@@ -149,6 +164,16 @@ import org.jboss.logging.Logger;
     apiGroups = "apiextensions.k8s.io",
     resources = "customresourcedefinitions",
     verbs = "delete")
+// The webhook's certificate Secret (operator namespace), and what the webhook reads from memory:
+// namespace labels and node kubelet versions.
+@RBACRule(
+    apiGroups = "",
+    resources = "secrets",
+    verbs = {"get", "list", "watch", "create", "update", "patch"})
+@RBACRule(
+    apiGroups = "",
+    resources = {"namespaces", "nodes"},
+    verbs = {"get", "list", "watch"})
 public class MeshControlPlaneReconciler
     implements Reconciler<MeshControlPlane>, Cleaner<MeshControlPlane> {
 
@@ -161,9 +186,38 @@ public class MeshControlPlaneReconciler
   private final Clock clock;
   private final EventRecorder events;
 
-  public MeshControlPlaneReconciler(Clock clock, EventRecorder events) {
+  private final OperatorConfig config;
+
+  public MeshControlPlaneReconciler(Clock clock, EventRecorder events, OperatorConfig config) {
     this.clock = clock;
     this.events = events;
+    this.config = config;
+  }
+
+  /**
+   * The webhook Secret, shared by every control plane: its CA bundle goes into each revision's
+   * MutatingWebhookConfiguration, so a rotation reconciles them all.
+   */
+  @Override
+  public List<EventSource<?, MeshControlPlane>> prepareEventSources(
+      EventSourceContext<MeshControlPlane> context) {
+    var secret =
+        InformerEventSourceConfiguration.from(Secret.class, MeshControlPlane.class)
+            .withName("webhook-secret")
+            .withNamespaces(config.namespace())
+            .withLabelSelector("app.kubernetes.io/component=webhook," + MeshLabels.SELECTOR)
+            .withSecondaryToPrimaryMapper(
+                s ->
+                    context
+                        .getPrimaryCache()
+                        .list()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper(
+                (MeshControlPlane p) ->
+                    Set.of(new ResourceID(config.certificates().secretName(), config.namespace())))
+            .build();
+    return List.of(new InformerEventSource<>(secret, context));
   }
 
   @Override

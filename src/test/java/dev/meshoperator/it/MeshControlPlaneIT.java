@@ -344,7 +344,7 @@ class MeshControlPlaneIT {
                   .isNull();
             });
     // The default revision is untouched, and Istio's CRDs stay (users' config lives in them).
-    assertThat(clusterScopedOf(NS, "default")).hasSize(7);
+    assertThat(clusterScopedOf(NS, "default")).hasSize(8);
     assertThat(
             admin
                 .apiextensions()

@@ -1,7 +1,6 @@
 package dev.meshoperator.testing;
 
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.cert.CertManager;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -24,9 +23,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A real Kubernetes control plane on loopback: etcd and kube-apiserver (started by fabric8
- * kube-api-test, with RBAC, admission webhooks and a service-account signer), plus
- * kube-controller-manager, kube-scheduler and kwok with one simulated node, so Deployments turn
- * into Pods that are scheduled and become Ready. No container ever runs.
+ * kube-api-test certificates, with RBAC, admission webhooks, the ServiceAccount admission plugin
+ * and a service-account signer), plus kube-controller-manager, kube-scheduler and kwok with one
+ * simulated node, so Deployments turn into Pods that are scheduled and become Ready. No container
+ * ever runs.
  *
  * <p>Binaries come from {@code hack/build-k8s.sh}, which builds them from the Go module proxy and
  * caches them per version (or reuses {@code KUBEBUILDER_ASSETS}).
@@ -57,17 +57,14 @@ public final class LocalControlPlane implements AutoCloseable {
   private final Path binDir;
   private final Path workDir;
   private final Path adminKubeconfig;
-  private final KubeAPIServer apiServer;
   private final List<Process> processes = new ArrayList<>();
   private final String version;
   private volatile boolean closed;
 
-  private LocalControlPlane(
-      Path binDir, Path workDir, Path adminKubeconfig, KubeAPIServer apiServer, String version) {
+  private LocalControlPlane(Path binDir, Path workDir, Path adminKubeconfig, String version) {
     this.binDir = binDir;
     this.workDir = workDir;
     this.adminKubeconfig = adminKubeconfig;
-    this.apiServer = apiServer;
     this.version = version;
   }
 
@@ -82,7 +79,7 @@ public final class LocalControlPlane implements AutoCloseable {
     String existing = System.getProperty(SHARED_KUBECONFIG);
     if (existing != null) {
       Path kubeconfig = Path.of(existing);
-      shared = new LocalControlPlane(null, kubeconfig.getParent(), kubeconfig, null, null);
+      shared = new LocalControlPlane(null, kubeconfig.getParent(), kubeconfig, null);
       return shared;
     }
     shared = start();
@@ -97,7 +94,6 @@ public final class LocalControlPlane implements AutoCloseable {
     String version = binDir.getFileName().toString().replaceFirst("-.*$", "");
     Path cacheRoot = binDir.getParent().getParent();
     Instant t0 = Instant.now();
-    log("starting etcd and kube-apiserver v" + version);
     Path workDir;
     try {
       workDir = Files.createTempDirectory("local-k8s-");
@@ -105,43 +101,115 @@ public final class LocalControlPlane implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    var apiServer =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withTestDir(cacheRoot.toString())
-                .withApiServerVersion(version)
-                .withOfflineMode(true)
-                .withUpdateKubeConfig(false)
-                .withStartupTimeout(120_000)
-                .withApiServerFlag("--bind-address", "127.0.0.1")
-                .withApiServerFlag("--advertise-address", "127.0.0.1")
-                // Every write, with who made it: tests count the operator's writes with it.
-                .withApiServerFlag(
-                    "--audit-policy-file", workDir.resolve("audit-policy.yaml").toString())
-                .withApiServerFlag("--audit-log-path", workDir.resolve("audit.log").toString())
-                .withApiServerFlag("--audit-log-mode", "blocking")
-                .build());
-    apiServer.start();
+    // kube-api-test's certificates (BouncyCastle; cached beside the binaries): a self-signed
+    // serving certificate for 127.0.0.1 that also signs service-account tokens, and a
+    // system:masters client certificate. The processes themselves are started here: its own
+    // launcher disables the ServiceAccount admission plugin, and pods would then lack the
+    // serviceAccountName a real cluster gives them.
+    new CertManager(cacheRoot.toString()).createCertificatesIfNeeded();
+    Path serverCert = cacheRoot.resolve(CertManager.API_SERVER_CERT_NAME);
+    Path serverKey = cacheRoot.resolve(CertManager.API_SERVER_KEY_NAME);
+    Path clientCert = cacheRoot.resolve(CertManager.CLIENT_CERT_NAME);
+    Path clientKey = cacheRoot.resolve(CertManager.CLIENT_KEY_NAME);
+    int etcdPort = freePort();
+    int peerPort = freePort();
+    int apiPort = freePort();
+    Path kubeconfig = workDir.resolve("admin.kubeconfig");
+    var cp = new LocalControlPlane(binDir, workDir, kubeconfig, version);
     try {
-      Path kubeconfig = workDir.resolve("admin.kubeconfig");
-      Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
-      var cp = new LocalControlPlane(binDir, workDir, kubeconfig, apiServer, version);
-      try {
-        cp.startComponents(cacheRoot);
-      } catch (RuntimeException e) {
-        cp.close();
-        throw e;
-      }
-      log(
-          "control plane ready in "
-              + Duration.between(t0, Instant.now()).toSeconds()
-              + "s, kubeconfig "
-              + kubeconfig
-              + ", logs in "
-              + workDir);
-      return cp;
+      Files.writeString(
+          kubeconfig,
+          kubeconfig(apiPort, serverCert, clientCert, clientKey),
+          StandardCharsets.UTF_8);
+      log("starting etcd and kube-apiserver v" + version);
+      cp.spawn(
+          "etcd",
+          List.of(
+              "--data-dir=" + workDir.resolve("etcd"),
+              "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+              "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+              "--listen-peer-urls=http://127.0.0.1:" + peerPort,
+              "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
+              "--initial-cluster=default=http://127.0.0.1:" + peerPort,
+              "--unsafe-no-fsync=true"));
+      cp.spawn(
+          "kube-apiserver",
+          List.of(
+              "--etcd-servers=http://127.0.0.1:" + etcdPort,
+              "--bind-address=127.0.0.1",
+              "--advertise-address=127.0.0.1",
+              "--secure-port=" + apiPort,
+              "--cert-dir=" + workDir.resolve("apiserver-certs"),
+              "--tls-cert-file=" + serverCert,
+              "--tls-private-key-file=" + serverKey,
+              "--client-ca-file=" + clientCert,
+              "--authorization-mode=RBAC",
+              "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+              "--service-account-key-file=" + serverKey,
+              "--service-account-signing-key-file=" + serverKey,
+              "--service-cluster-ip-range=10.0.0.0/24",
+              "--allow-privileged=true",
+              // Every write, with who made it: tests count the operator's writes with it.
+              "--audit-policy-file=" + workDir.resolve("audit-policy.yaml"),
+              "--audit-log-path=" + workDir.resolve("audit.log"),
+              "--audit-log-mode=blocking"));
+      waitFor(
+          "kube-apiserver ready",
+          Duration.ofSeconds(120),
+          () -> {
+            try (KubernetesClient c = cp.adminClient()) {
+              return c.namespaces().withName("default").get() != null;
+            }
+          });
+      cp.startComponents(cacheRoot);
     } catch (IOException e) {
-      apiServer.stop();
+      cp.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      cp.close();
+      throw e;
+    }
+    log(
+        "control plane ready in "
+            + Duration.between(t0, Instant.now()).toSeconds()
+            + "s, kubeconfig "
+            + kubeconfig
+            + ", logs in "
+            + workDir);
+    return cp;
+  }
+
+  private static String kubeconfig(int port, Path ca, Path cert, Path key) throws IOException {
+    var b64 = java.util.Base64.getEncoder();
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: local
+          cluster:
+            server: https://127.0.0.1:%d
+            certificate-authority-data: %s
+        users:
+        - name: admin
+          user:
+            client-certificate-data: %s
+            client-key-data: %s
+        contexts:
+        - name: local
+          context: {cluster: local, user: admin}
+        current-context: local
+        """
+        .formatted(
+            port,
+            b64.encodeToString(Files.readAllBytes(ca)),
+            b64.encodeToString(Files.readAllBytes(cert)),
+            b64.encodeToString(Files.readAllBytes(key)));
+  }
+
+  private static int freePort() {
+    try (var socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
@@ -372,14 +440,17 @@ public final class LocalControlPlane implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (closed || apiServer == null) {
+    if (closed || processes.isEmpty()) {
       return;
     }
     closed = true;
-    for (Process p : processes) {
+    // Stop in reverse start order: kwok and controllers first, etcd last.
+    List<Process> stopOrder = new ArrayList<>(processes);
+    java.util.Collections.reverse(stopOrder);
+    for (Process p : stopOrder) {
       p.destroy();
     }
-    for (Process p : processes) {
+    for (Process p : stopOrder) {
       try {
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
           p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -388,7 +459,6 @@ public final class LocalControlPlane implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    apiServer.stop();
     log("control plane stopped");
   }
 

@@ -1,0 +1,94 @@
+package dev.meshoperator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Operator-level settings, in one place. Environment: MESH_OPERATOR_*. */
+@ConfigMapping(prefix = "mesh-operator")
+public interface OperatorConfig {
+
+  /** The namespace the operator runs in (its webhook Secret and Service live there). */
+  @WithDefault("istio-operator")
+  String namespace();
+
+  Webhook webhook();
+
+  Certificates certificates();
+
+  /** How the apiserver reaches the injection webhook. */
+  interface Webhook {
+    /**
+     * A full https URL the apiserver calls (local control plane, no kube-proxy), e.g.
+     * https://127.0.0.1:8443/inject. When absent the Service reference is used.
+     */
+    Optional<String> url();
+
+    /** The Service in front of the operator's pods. */
+    @WithDefault("istio-operator-webhook")
+    String serviceName();
+
+    @WithDefault("443")
+    int servicePort();
+
+    @WithDefault("/inject")
+    String path();
+
+    /** Where the serving certificate is written for the HTTPS server (an emptyDir in a pod). */
+    @WithDefault("${java.io.tmpdir}/istio-operator/tls")
+    String tlsDirectory();
+
+    /** Largest AdmissionReview body accepted; larger ones get HTTP 400. */
+    @WithDefault("4194304")
+    int maxBodyBytes();
+  }
+
+  /** Who issues the webhook's serving certificate. */
+  interface Certificates {
+    /**
+     * self-signed: the operator's own CA in a Secret, rotated by the operator and patched into
+     * caBundle. external: certificates mounted by OLM or cert-manager into tls-directory; the
+     * operator neither generates nor patches caBundle.
+     */
+    @WithDefault("self-signed")
+    String source();
+
+    @WithDefault("istio-operator-webhook-tls")
+    String secretName();
+
+    @WithDefault("365d")
+    String caValidity();
+
+    @WithDefault("90d")
+    String leafValidity();
+
+    /** Renew once this fraction of a certificate's life has passed. */
+    @WithDefault("0.6667")
+    double renewAtFraction();
+
+    /** Renew at the latest when this much validity remains. */
+    @WithDefault("7d")
+    String renewBefore();
+
+    /** How often the Secret is re-read and the serving certificate checked. */
+    @WithDefault("PT1M")
+    Duration checkInterval();
+  }
+
+  /** Parses durations written as 90d, 12h, 30m or ISO-8601. */
+  static Duration duration(String value) {
+    String v = value.trim();
+    if (v.startsWith("P") || v.startsWith("p")) {
+      return Duration.parse(v);
+    }
+    long n = Long.parseLong(v.substring(0, v.length() - 1));
+    return switch (v.charAt(v.length() - 1)) {
+      case 'd' -> Duration.ofDays(n);
+      case 'h' -> Duration.ofHours(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 's' -> Duration.ofSeconds(n);
+      default -> throw new IllegalArgumentException("not a duration: " + value);
+    };
+  }
+}

@@ -1,0 +1,161 @@
+package dev.meshoperator.model;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The sidecar injector's MutatingWebhookConfiguration for one revision, with Istio's selector
+ * semantics: {@code istio-injection=enabled} namespaces go to the default revision, {@code
+ * istio.io/rev=<rev>} namespaces (without istio-injection) to that revision, and in unlabeled
+ * namespaces pods opt in with {@code sidecar.istio.io/inject=true} (default revision) or the {@code
+ * istio.io/rev} label. {@code sidecar.istio.io/inject=false} always opts out. System namespaces are
+ * never sent to the webhook.
+ */
+public final class MutatingWebhookModel {
+
+  static final String INJECTION = "istio-injection";
+  static final String REV = "istio.io/rev";
+  static final String INJECT = "sidecar.istio.io/inject";
+  static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
+  static final List<String> SYSTEM_NAMESPACES =
+      List.of("kube-system", "kube-public", "kube-node-lease", "local-path-storage");
+
+  private MutatingWebhookModel() {}
+
+  /** Where the apiserver reaches the operator's webhook. */
+  public record Endpoint(
+      Optional<String> url,
+      String serviceName,
+      String serviceNamespace,
+      int servicePort,
+      String path) {
+
+    WebhookClientConfig clientConfig(String caBundle) {
+      var b = new WebhookClientConfigBuilder().withCaBundle(caBundle);
+      if (url.isPresent()) {
+        b.withUrl(url.get());
+      } else {
+        b.withNewService()
+            .withName(serviceName)
+            .withNamespace(serviceNamespace)
+            .withPort(servicePort)
+            .withPath(path)
+            .endService();
+      }
+      return b.build();
+    }
+  }
+
+  /**
+   * @param caBundle base64 PEM of the CAs that sign the serving certificate, or null when another
+   *     party (OLM, cert-manager) injects it
+   */
+  public static MutatingWebhookConfiguration webhook(
+      ControlPlane cp, Endpoint endpoint, String caBundle) {
+    List<MutatingWebhook> hooks = new ArrayList<>();
+    if (cp.isDefaultRevision()) {
+      hooks.add(
+          hook(
+              cp,
+              endpoint,
+              caBundle,
+              "namespace.sidecar-injector.istio.io",
+              namespaces(req(INJECTION, "In", "enabled")),
+              selector(req(INJECT, "NotIn", "false"))));
+      hooks.add(
+          hook(
+              cp,
+              endpoint,
+              caBundle,
+              "object.sidecar-injector.istio.io",
+              namespaces(req(INJECTION, "DoesNotExist"), req(REV, "DoesNotExist")),
+              selector(req(INJECT, "In", "true"), req(REV, "DoesNotExist"))));
+    }
+    hooks.add(
+        hook(
+            cp,
+            endpoint,
+            caBundle,
+            "rev.namespace.sidecar-injector.istio.io",
+            namespaces(req(REV, "In", cp.revision()), req(INJECTION, "DoesNotExist")),
+            selector(req(INJECT, "NotIn", "false"))));
+    hooks.add(
+        hook(
+            cp,
+            endpoint,
+            caBundle,
+            "rev.object.sidecar-injector.istio.io",
+            namespaces(req(REV, "DoesNotExist"), req(INJECTION, "DoesNotExist")),
+            selector(req(INJECT, "NotIn", "false"), req(REV, "In", cp.revision()))));
+    return new MutatingWebhookConfigurationBuilder()
+        .withNewMetadata()
+        .withName(MeshNames.mutatingWebhook(cp))
+        .withLabels(MeshLabels.of(cp, "sidecar-injector"))
+        .endMetadata()
+        .withWebhooks(hooks)
+        .build();
+  }
+
+  private static MutatingWebhook hook(
+      ControlPlane cp,
+      Endpoint endpoint,
+      String caBundle,
+      String name,
+      LabelSelector namespaceSelector,
+      LabelSelector objectSelector) {
+    var injection = cp.injection();
+    return new MutatingWebhookBuilder()
+        .withName(name)
+        .withClientConfig(endpoint.clientConfig(caBundle))
+        .addNewRule()
+        .withOperations("CREATE")
+        .withApiGroups("")
+        .withApiVersions("v1")
+        .withResources("pods")
+        .endRule()
+        .withNamespaceSelector(namespaceSelector)
+        .withObjectSelector(objectSelector)
+        .withSideEffects("None")
+        .withAdmissionReviewVersions("v1")
+        .withFailurePolicy(
+            injection.failurePolicy == null ? "Fail" : injection.failurePolicy.name())
+        .withTimeoutSeconds(injection.timeoutSeconds == null ? 10 : injection.timeoutSeconds)
+        .withReinvocationPolicy("Never")
+        .build();
+  }
+
+  private static LabelSelector namespaces(
+      io.fabric8.kubernetes.api.model.LabelSelectorRequirement... requirements) {
+    var all = new ArrayList<>(List.of(requirements));
+    all.add(
+        new io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder()
+            .withKey(NAMESPACE_NAME)
+            .withOperator("NotIn")
+            .withValues(SYSTEM_NAMESPACES)
+            .build());
+    return new LabelSelectorBuilder().withMatchExpressions(all).build();
+  }
+
+  private static LabelSelector selector(
+      io.fabric8.kubernetes.api.model.LabelSelectorRequirement... requirements) {
+    return new LabelSelectorBuilder().withMatchExpressions(requirements).build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.LabelSelectorRequirement req(
+      String key, String operator, String... values) {
+    return new io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder()
+        .withKey(key)
+        .withOperator(operator)
+        .withValues(values.length == 0 ? null : List.of(values))
+        .build();
+  }
+}

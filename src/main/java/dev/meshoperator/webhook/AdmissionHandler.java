@@ -1,0 +1,206 @@
+package dev.meshoperator.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshoperator.injection.InjectionDecision;
+import dev.meshoperator.injection.InjectionPolicy;
+import dev.meshoperator.injection.InjectionResult;
+import dev.meshoperator.injection.Injector;
+import dev.meshoperator.injection.JsonPatches;
+import dev.meshoperator.model.ControlPlane;
+import dev.meshoperator.model.InjectionSettingsModel;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns an AdmissionReview into its answer. Every outcome is an AdmissionReview: a body that does
+ * not decode or an object that is not a Pod is refused with a message, never an HTTP error, and
+ * nothing here throws.
+ */
+@ApplicationScoped
+public class AdmissionHandler {
+
+  private static final Logger LOG = Logger.getLogger(AdmissionHandler.class);
+
+  /** Set on pods that reached the webhook but were not injected, saying why. */
+  public static final String SKIP_ANNOTATION = "meshoperator.dev/injection-skipped";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MeshRegistry registry;
+  private final MeterRegistry meters;
+
+  public AdmissionHandler(MeshRegistry registry, MeterRegistry meters) {
+    this.registry = registry;
+    this.meters = meters;
+  }
+
+  public ObjectNode review(byte[] body) {
+    Timer.Sample sample = Timer.start(meters);
+    String outcome = "error";
+    String uid = "";
+    try {
+      JsonNode review;
+      try {
+        review = JSON.readTree(body);
+      } catch (Exception e) {
+        outcome = "malformed";
+        return response(
+            uid, false, "request body is not a JSON AdmissionReview: " + e.getMessage(), null);
+      }
+      if (review == null || !review.isObject() || !review.path("request").isObject()) {
+        outcome = "malformed";
+        return response(uid, false, "request body is not an AdmissionReview with a request", null);
+      }
+      JsonNode request = review.path("request");
+      uid = request.path("uid").asText("");
+      if (!"Pod".equals(request.path("kind").path("kind").asText("Pod"))
+          || !request.path("object").isObject()) {
+        outcome = "not-a-pod";
+        return response(uid, false, "the injection webhook only admits Pods", null);
+      }
+      Pod pod;
+      try {
+        pod = JSON.treeToValue(request.path("object"), Pod.class);
+      } catch (Exception e) {
+        outcome = "malformed";
+        return response(uid, false, "request.object is not a valid Pod: " + firstLine(e), null);
+      }
+      String namespace = request.path("namespace").asText(null);
+      if (namespace != null
+          && pod.getMetadata() != null
+          && pod.getMetadata().getNamespace() == null) {
+        pod.getMetadata().setNamespace(namespace);
+      }
+      Map<String, String> nsLabels = registry.namespaceLabels(namespace);
+      // Which revision the labels select, then that revision's own policy.
+      InjectionDecision selection = InjectionPolicy.defaults().evaluate(pod, namespace, nsLabels);
+      Optional<ControlPlane> cp =
+          selection.revision() == null || selection.revision().isEmpty()
+              ? Optional.empty()
+              : registry.controlPlane(selection.revision());
+      InjectionDecision decision =
+          cp.map(c -> InjectionSettingsModel.policy(c).evaluate(pod, namespace, nsLabels))
+              .orElse(selection);
+      if (cp.isEmpty() && decision.inject()) {
+        decision =
+            new InjectionDecision(
+                false,
+                selection.revision(),
+                "no MeshControlPlane serves revision " + selection.revision());
+      }
+      if (!decision.inject()) {
+        outcome = "skipped";
+        meters
+            .counter("istio_operator_injection_skipped", "reason", reasonTag(decision.reason()))
+            .increment();
+        LOG.debugf("Not injecting %s/%s: %s", namespace, name(pod), decision.reason());
+        return response(uid, true, null, skipPatch(pod, decision.reason()));
+      }
+      var settings =
+          InjectionSettingsModel.settings(cp.get(), registry.nodesSupportNativeSidecars());
+      InjectionResult result = Injector.inject(pod, settings);
+      if (result instanceof InjectionResult.Denied denied) {
+        outcome = "denied";
+        return response(uid, false, denied.message(), null);
+      }
+      JsonNode patch = JsonPatches.diff(pod, result.pod());
+      outcome = "injected";
+      return response(uid, true, null, patch);
+    } catch (RuntimeException | StackOverflowError e) {
+      LOG.error("Injection failed unexpectedly", e);
+      return response(uid, false, "injection failed: " + firstLine(e), null);
+    } finally {
+      meters.counter("istio_operator_injection_requests", "outcome", outcome).increment();
+      sample.stop(meters.timer("istio_operator_injection_duration", "outcome", outcome));
+    }
+  }
+
+  /** Records the reason on the pod, so "why was my pod not injected" has an answer on it. */
+  private static JsonNode skipPatch(Pod pod, String reason) {
+    var op = JSON.createObjectNode();
+    boolean hasAnnotations =
+        pod.getMetadata() != null
+            && pod.getMetadata().getAnnotations() != null
+            && !pod.getMetadata().getAnnotations().isEmpty();
+    if (pod.getMetadata() == null) {
+      return null;
+    }
+    if (hasAnnotations) {
+      op.put("op", "add");
+      op.put(
+          "path", "/metadata/annotations/" + SKIP_ANNOTATION.replace("~", "~0").replace("/", "~1"));
+      op.put("value", reason);
+    } else {
+      op.put("op", "add");
+      op.put("path", "/metadata/annotations");
+      op.set("value", JSON.createObjectNode().put(SKIP_ANNOTATION, reason));
+    }
+    return JSON.createArrayNode().add(op);
+  }
+
+  static ObjectNode response(String uid, boolean allowed, String message, JsonNode patch) {
+    ObjectNode review = JSON.createObjectNode();
+    review.put("apiVersion", "admission.k8s.io/v1");
+    review.put("kind", "AdmissionReview");
+    ObjectNode response = review.putObject("response");
+    response.put("uid", uid);
+    response.put("allowed", allowed);
+    if (message != null) {
+      ObjectNode status = response.putObject("status");
+      status.put("code", allowed ? 200 : 400);
+      status.put("message", message);
+    }
+    if (patch != null && patch.size() > 0) {
+      response.put("patchType", "JSONPatch");
+      response.put(
+          "patch",
+          Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+    return review;
+  }
+
+  private static String name(Pod pod) {
+    if (pod.getMetadata() == null) {
+      return "";
+    }
+    return pod.getMetadata().getName() != null
+        ? pod.getMetadata().getName()
+        : pod.getMetadata().getGenerateName() + "*";
+  }
+
+  /** A small fixed set of metric tags, never the free-form reason itself. */
+  static String reasonTag(String reason) {
+    String r = reason == null ? "" : reason;
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("host networking", "host-network");
+    tags.put("system namespace", "system-namespace");
+    tags.put("never injected", "system-namespace");
+    tags.put("neverInjectSelector", "never-inject-selector");
+    tags.put("no MeshControlPlane", "no-control-plane");
+    tags.put("this injector serves", "other-revision");
+    tags.put("inject=false", "pod-opt-out");
+    tags.put("sidecar.istio.io/inject", "pod-opt-out");
+    tags.put("disabled", "policy-disabled");
+    return tags.entrySet().stream()
+        .filter(e -> r.contains(e.getKey()))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse("other");
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}
