@@ -31,8 +31,10 @@ import dev.meshoperator.reconciler.dependent.MeshConfigMapDependent;
 import dev.meshoperator.reconciler.dependent.ReaderClusterRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.ReaderClusterRoleDependent;
 import dev.meshoperator.reconciler.dependent.ReaderServiceAccountDependent;
+import dev.meshoperator.webhook.WebhookCertificateManager;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -188,10 +190,17 @@ public class MeshControlPlaneReconciler
 
   private final OperatorConfig config;
 
-  public MeshControlPlaneReconciler(Clock clock, EventRecorder events, OperatorConfig config) {
+  private final WebhookCertificateManager certificates;
+
+  public MeshControlPlaneReconciler(
+      Clock clock,
+      EventRecorder events,
+      OperatorConfig config,
+      WebhookCertificateManager certificates) {
     this.clock = clock;
     this.events = events;
     this.config = config;
+    this.certificates = certificates;
   }
 
   /**
@@ -266,6 +275,11 @@ public class MeshControlPlaneReconciler
     List<String> notReady =
         components.stream().filter(c -> !Boolean.TRUE.equals(c.ready)).map(c -> c.name).toList();
     boolean upgrading = running != null && !running.equals(cp.version()) && !istiodRolledOut;
+    var injection = injectionReadiness(cp, context);
+    certificates
+        .status()
+        .filter(s -> s.notAfter() != null)
+        .ifPresent(s -> status.setWebhookCertificateExpiry(s.notAfter().toString()));
     status.setConditions(
         conditions(cr)
             .set(
@@ -285,9 +299,43 @@ public class MeshControlPlaneReconciler
                 upgrading
                     ? "Rolling istiod from " + running + " to " + cp.version()
                     : "Running " + (nowRunning == null ? cp.version() : nowRunning))
+            .set(
+                MeshControlPlaneStatus.INJECTION_READY,
+                injection.isEmpty(),
+                injection.isEmpty() ? "WebhookReady" : "WebhookNotReady",
+                injection.orElse(
+                    "Sidecar injection for revision "
+                        + cp.revision()
+                        + " is served by the operator"))
             .build());
     emitOnTransition(cr, status);
     return patchIfChanged(cr, status);
+  }
+
+  /** Why injection for this revision does not work yet, if it does not. */
+  private Optional<String> injectionReadiness(ControlPlane cp, Context<MeshControlPlane> context) {
+    if (!cp.istiodEnabled()) {
+      return Optional.of("istiod is not enabled for this revision");
+    }
+    boolean configured =
+        context
+            .getSecondaryResourcesAsStream(MutatingWebhookConfiguration.class)
+            .anyMatch(m -> MeshNames.mutatingWebhook(cp).equals(m.getMetadata().getName()));
+    if (!configured) {
+      return Optional.of(
+          "MutatingWebhookConfiguration " + MeshNames.mutatingWebhook(cp) + " is missing");
+    }
+    if (!certificates.selfSigned()) {
+      return Optional.empty();
+    }
+    var served = certificates.status();
+    if (served.isEmpty()) {
+      return Optional.of("the webhook's serving certificate is not loaded yet");
+    }
+    if (served.get().error() != null) {
+      return Optional.of(served.get().error());
+    }
+    return Optional.empty();
   }
 
   @Override

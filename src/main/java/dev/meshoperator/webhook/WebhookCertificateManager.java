@@ -96,10 +96,30 @@ public class WebhookCertificateManager {
     return Optional.ofNullable(status.get());
   }
 
+  /** What a forced rotation replaces. */
+  public enum Rotation {
+    /** A new serving certificate from the same CA. */
+    LEAF,
+    /** A new CA (the old one stays in the bundle until it expires) and a new leaf. */
+    CA
+  }
+
   /** Reads the Secret, renews what is due, writes it back, and serves its certificate. */
   public synchronized void check() {
+    run(null);
+  }
+
+  /**
+   * Rotates now, without waiting for the renewal window (compromise, policy change, tests). Other
+   * replicas pick the new certificate up from the Secret.
+   */
+  public synchronized void rotate(Rotation what) {
+    run(what);
+  }
+
+  private void run(Rotation forced) {
     try {
-      Secret secret = reconcileSecret();
+      Secret secret = reconcileSecret(forced);
       serve(secret);
     } catch (RuntimeException e) {
       Status previous = status.get();
@@ -113,12 +133,23 @@ public class WebhookCertificateManager {
     }
   }
 
-  private Secret reconcileSecret() {
+  private Secret reconcileSecret(Rotation forced) {
     var secrets = client.secrets().inNamespace(config.namespace());
     for (int attempt = 0; attempt < 5; attempt++) {
       Secret current = secrets.withName(config.certificates().secretName()).get();
-      var result =
-          issuer().reconcileBase64(current == null ? Map.of() : current.getData(), wantedNames());
+      Map<String, String> data =
+          current == null || current.getData() == null
+              ? Map.of()
+              : new java.util.HashMap<>(current.getData());
+      if (forced != null && current != null) {
+        // What is missing is issued anew; a CA whose key is gone stays trusted in the bundle.
+        data.remove(WebhookCertificates.TLS_CERT);
+        data.remove(WebhookCertificates.TLS_KEY);
+        if (forced == Rotation.CA) {
+          data.remove(WebhookCertificates.CA_KEY);
+        }
+      }
+      var result = issuer().reconcileBase64(data, wantedNames());
       if (!result.changed() && current != null) {
         return current;
       }
@@ -167,8 +198,17 @@ public class WebhookCertificateManager {
     byte[] cert = data.get(WebhookCertificates.TLS_CERT);
     byte[] key = data.get(WebhookCertificates.TLS_KEY);
     Path dir = tlsDir();
-    if (!Arrays.equals(cert, TlsFiles.read(dir.resolve(TlsFiles.CERT)))
-        || !Arrays.equals(key, TlsFiles.read(dir.resolve(TlsFiles.KEY)))) {
+    boolean fresh =
+        !Arrays.equals(cert, TlsFiles.read(dir.resolve(TlsFiles.CERT)))
+            || !Arrays.equals(key, TlsFiles.read(dir.resolve(TlsFiles.KEY)));
+    if (fresh && !trustedByEveryWebhook(data.get(WebhookCertificates.CA_CERT))) {
+      // After a CA rotation the apiserver must trust the new CA before it sees a leaf signed by
+      // it; the reconciler publishes the bundle. Until then the old leaf (still trusted) serves.
+      LOG.info("Waiting for every injector webhook to trust the new CA before serving its leaf");
+      scheduler.schedule(this::check, 2, TimeUnit.SECONDS);
+      fresh = false;
+    }
+    if (fresh) {
       TlsFiles.write(dir, cert, key);
       tls.get(TLS_CONFIGURATION)
           .ifPresent(
@@ -192,6 +232,40 @@ public class WebhookCertificateManager {
             CertificateInfo.expiresAt(leaf),
             CertificateInfo.sha256Fingerprint(leaf),
             null));
+  }
+
+  /** Whether each MutatingWebhookConfiguration of this operator lists {@code caPem} in caBundle. */
+  private boolean trustedByEveryWebhook(byte[] caPem) {
+    if (caPem == null || scheduler == null) {
+      return true;
+    }
+    var ca =
+        dev.meshoperator.certs.Pem.decodeCertificate(
+            new String(caPem, java.nio.charset.StandardCharsets.US_ASCII));
+    var hooks =
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withLabel("app.kubernetes.io/managed-by", "istio-operator")
+            .list()
+            .getItems();
+    for (var configuration : hooks) {
+      for (var hook : configuration.getWebhooks()) {
+        String bundle = hook.getClientConfig().getCaBundle();
+        if (bundle == null) {
+          return false;
+        }
+        String pem =
+            new String(
+                java.util.Base64.getDecoder().decode(bundle),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        if (dev.meshoperator.certs.Pem.decodeCertificates(pem).stream().noneMatch(ca::equals)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private WebhookCertificates issuer() {

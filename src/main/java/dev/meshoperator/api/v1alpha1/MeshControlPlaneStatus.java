@@ -13,12 +13,23 @@ public class MeshControlPlaneStatus {
   public static final String RECONCILED = "Reconciled";
   public static final String READY = "Ready";
   public static final String UPGRADE_IN_PROGRESS = "UpgradeInProgress";
+  public static final String INJECTION_READY = "InjectionReady";
 
   private Long observedGeneration;
   private List<StatusCondition> conditions = new ArrayList<>();
   private String version;
   private String revision;
   private List<ComponentStatus> components = new ArrayList<>();
+  private String webhookCertificateExpiry;
+
+  /** When the injection webhook's serving certificate expires (it is renewed well before). */
+  public String getWebhookCertificateExpiry() {
+    return webhookCertificateExpiry;
+  }
+
+  public void setWebhookCertificateExpiry(String webhookCertificateExpiry) {
+    this.webhookCertificateExpiry = webhookCertificateExpiry;
+  }
 
   public List<ComponentStatus> getComponents() {
     return components;
@@ -78,11 +89,13 @@ public class MeshControlPlaneStatus {
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(version, s.version)
         && Objects.equals(revision, s.revision)
-        && Objects.equals(components, s.components);
+        && Objects.equals(components, s.components)
+        && Objects.equals(webhookCertificateExpiry, s.webhookCertificateExpiry);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, version, revision, components);
+    return Objects.hash(
+        observedGeneration, conditions, version, revision, components, webhookCertificateExpiry);
   }
 }
