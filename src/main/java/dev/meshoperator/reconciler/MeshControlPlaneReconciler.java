@@ -171,7 +171,7 @@ import org.jboss.logging.Logger;
 @RBACRule(
     apiGroups = "",
     resources = "secrets",
-    verbs = {"get", "list", "watch", "create", "update", "patch"})
+    verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
 @RBACRule(
     apiGroups = "",
     resources = {"namespaces", "nodes"},
@@ -191,16 +191,22 @@ public class MeshControlPlaneReconciler
   private final OperatorConfig config;
 
   private final WebhookCertificateManager certificates;
+  private final MeshCaSecrets meshCa;
+
+  /** The mesh CA is looked at least this often, whatever its own schedule says. */
+  private static final Duration MAX_CA_CHECK = Duration.ofHours(6);
 
   public MeshControlPlaneReconciler(
       Clock clock,
       EventRecorder events,
       OperatorConfig config,
-      WebhookCertificateManager certificates) {
+      WebhookCertificateManager certificates,
+      MeshCaSecrets meshCa) {
     this.clock = clock;
     this.events = events;
     this.config = config;
     this.certificates = certificates;
+    this.meshCa = meshCa;
   }
 
   /**
@@ -251,6 +257,10 @@ public class MeshControlPlaneReconciler
       UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
       return conflict.isPresent() ? control.rescheduleAfter(CONFLICT_RECHECK) : control;
     }
+
+    // The plug-in CA goes first, so istiod starts with it rather than with a self-signed root.
+    Optional<Duration> caCheck =
+        MeshCaSecrets.wanted(cr) ? Optional.of(meshCa.reconcile(cr)) : Optional.empty();
 
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     result.throwAggregateExceptionIfErrorsPresent();
@@ -309,7 +319,10 @@ public class MeshControlPlaneReconciler
                         + " is served by the operator"))
             .build());
     emitOnTransition(cr, status);
-    return patchIfChanged(cr, status);
+    UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
+    return caCheck
+        .map(d -> control.rescheduleAfter(d.compareTo(MAX_CA_CHECK) > 0 ? MAX_CA_CHECK : d))
+        .orElse(control);
   }
 
   /** Why injection for this revision does not work yet, if it does not. */
@@ -343,6 +356,18 @@ public class MeshControlPlaneReconciler
     // Namespaced objects go with the CR through owner references; the workflow deletes the
     // cluster-scoped ones. Objects that are already gone count as deleted.
     context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
+    if (MeshCaSecrets.wanted(cr)) {
+      boolean shared =
+          context
+              .getPrimaryCache()
+              .list()
+              .anyMatch(
+                  o ->
+                      !o.getMetadata().getUid().equals(cr.getMetadata().getUid())
+                          && o.getMetadata().getNamespace().equals(cr.getMetadata().getNamespace())
+                          && MeshCaSecrets.wanted(o));
+      meshCa.cleanup(cr, shared);
+    }
     LOG.infof(
         "Cleaned up MeshControlPlane %s/%s",
         cr.getMetadata().getNamespace(), cr.getMetadata().getName());

@@ -78,6 +78,13 @@ public class MeshControlPlaneSpec {
   public InjectionSpec injection;
 
   @JsonPropertyDescription(
+      "Who signs workload certificates. istiod: istiod's self-signed root (Istio's default)."
+          + " operator: an operator-managed root and intermediate, written to the cacerts Secret"
+          + " istiod reads, with the intermediate rotated before it expires.")
+  @Default("istiod")
+  public CertificateAuthority certificateAuthority;
+
+  @JsonPropertyDescription(
       "Delete Istio's CRDs (and with them all Istio configuration in the cluster) when this"
           + " MeshControlPlane is deleted. Off by default: users' Istio config lives in them.")
   @Default("false")
@@ -121,5 +128,13 @@ public class MeshControlPlaneSpec {
 
   public void setTag(String tag) {
     this.tag = tag;
+  }
+
+  /** The mesh's certificate authority. */
+  public enum CertificateAuthority {
+    @com.fasterxml.jackson.annotation.JsonProperty("istiod")
+    ISTIOD,
+    @com.fasterxml.jackson.annotation.JsonProperty("operator")
+    OPERATOR
   }
 }
