@@ -43,12 +43,22 @@ public final class Demo {
 
       step("Starting the operator as ServiceAccount istio-operator/istio-operator");
       Path operatorLog = cp.workDir().resolve("operator.log");
+      // The apiserver calls the webhook at a loopback URL (no kube-proxy here); the HTTPS
+      // server starts with a placeholder certificate that the operator replaces from its Secret.
+      int webhookPort = freePort();
+      Path tls = cp.workDir().resolve("webhook-tls");
+      dev.meshoperator.webhook.TlsFiles.ensurePlaceholder(tls);
       var pb =
           new ProcessBuilder(javaBinary(), "-jar", jar.toString())
               .redirectErrorStream(true)
               .redirectOutput(operatorLog.toFile());
       pb.environment().put("KUBECONFIG", operatorKubeconfig.toString());
-      pb.environment().put("QUARKUS_HTTP_PORT", "0");
+      pb.environment().put("QUARKUS_HTTP_SSL_PORT", String.valueOf(webhookPort));
+      pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
+      pb.environment().put("MESH_OPERATOR_NAMESPACE", ClusterSetup.OPERATOR_NAMESPACE);
+      pb.environment().put("MESH_OPERATOR_WEBHOOK_TLS_DIRECTORY", tls.toString());
+      pb.environment()
+          .put("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + webhookPort + "/inject");
       Process operator = pb.start();
       try {
         step("kubectl apply -f " + SAMPLE);
@@ -82,13 +92,64 @@ public final class Demo {
         kubectl(cp, "get", "meshcontrolplanes", "-A");
         step("kubectl get meshcontrolplane demo -n " + NS + " -o yaml");
         kubectl(cp, "get", "meshcontrolplane", "demo", "-n", NS, "-o", "yaml");
+        step(
+            "kubectl label namespace bookinfo istio-injection=enabled; kubectl apply -f samples/bookinfo.yaml");
+        admin
+            .namespaces()
+            .resource(
+                new NamespaceBuilder()
+                    .withNewMetadata()
+                    .withName("bookinfo")
+                    .addToLabels("istio-injection", "enabled")
+                    .endMetadata()
+                    .build())
+            .serverSideApply();
+        LocalControlPlane.waitFor(
+            "the default ServiceAccount in bookinfo",
+            Duration.ofSeconds(60),
+            () ->
+                admin.serviceAccounts().inNamespace("bookinfo").withName("default").get() != null);
+        kubectl(
+            cp,
+            "apply",
+            "-n",
+            "bookinfo",
+            "-f",
+            project.resolve("samples/bookinfo.yaml").toString());
+        LocalControlPlane.waitFor(
+            "Bookinfo to be available",
+            Duration.ofMinutes(2),
+            () ->
+                admin.apps().deployments().inNamespace("bookinfo").list().getItems().stream()
+                    .allMatch(
+                        d ->
+                            d.getStatus() != null
+                                && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas())));
+        step("The Bookinfo pods, with the injected istio-init and istio-proxy (native sidecar)");
+        kubectl(
+            cp,
+            "get",
+            "pods",
+            "-n",
+            "bookinfo",
+            "-o",
+            "custom-columns=POD:.metadata.name,READY:.status.conditions[?(@.type=='Ready')].status,"
+                + "INIT+SIDECARS:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name,"
+                + "PROXY:.spec.initContainers[?(@.name=='istio-proxy')].image");
+
         step("What the operator created");
         kubectl(
             cp,
             "get",
-            "all,serviceaccounts,configmaps",
+            "all,serviceaccounts,configmaps,roles,rolebindings",
             "-n",
             NS,
+            "-l",
+            "app.kubernetes.io/managed-by=istio-operator");
+        kubectl(
+            cp,
+            "get",
+            "clusterroles,clusterrolebindings,mutatingwebhookconfigurations,validatingwebhookconfigurations",
             "-l",
             "app.kubernetes.io/managed-by=istio-operator");
 
@@ -106,14 +167,16 @@ public final class Demo {
                     .list()
                     .getItems()
                     .isEmpty());
+        step(
+            "Left behind by the uninstall (Istio's CRDs stay on purpose: users' config lives in them)");
         kubectl(
             cp,
             "get",
-            "all,serviceaccounts,configmaps",
-            "-n",
-            NS,
+            "all,serviceaccounts,configmaps,clusterroles,clusterrolebindings,"
+                + "mutatingwebhookconfigurations,validatingwebhookconfigurations",
+            "-A",
             "-l",
-            "app.kubernetes.io/managed-by=istio-operator");
+            "meshoperator.dev/owner-namespace=" + NS);
       } catch (RuntimeException e) {
         System.err.println("Demo failed: " + e.getMessage());
         System.err.println(
@@ -144,6 +207,12 @@ public final class Demo {
     int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
     if (rc != 0) {
       throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed: " + rc);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
   }
 
