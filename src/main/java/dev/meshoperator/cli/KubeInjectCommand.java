@@ -248,6 +248,9 @@ public final class KubeInjectCommand {
               + revision
               + "'");
     }
+    if ("-".equals(controlPlane) || "-".equals(meshConfig)) {
+      throw new UsageException("only -f/--filename can read standard input ('-')");
+    }
     if (!help && filename == null) {
       throw new UsageException("-f/--filename is required");
     }

@@ -373,7 +373,8 @@ class KubeInjectCommandTest {
             new String[] {"-f", "a.yaml", "extra"},
             new String[] {"-f", "a.yaml", "-f", "b.yaml"},
             new String[] {"-f", "a.yaml", "--native-sidecars=maybe"},
-            new String[] {"-f", "a.yaml", "--revision", "Not_A_Label"})) {
+            new String[] {"-f", "a.yaml", "--revision", "Not_A_Label"},
+            new String[] {"-f", "a.yaml", "--control-plane", "-"})) {
       Run r = run(args);
       assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.out()).isEmpty();
