@@ -139,7 +139,8 @@ public record ControlPlane(
    * (scalars, lists) from {@code override} replaces. Neither input is modified.
    */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> override) {
+  public static Map<String, Object> deepMerge(
+      Map<String, Object> base, Map<String, Object> override) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (base != null) {
       base.forEach(

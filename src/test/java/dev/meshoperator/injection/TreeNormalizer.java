@@ -36,7 +36,7 @@ import java.util.Set;
  *       themselves are compared as written.
  * </ul>
  */
-final class TreeNormalizer {
+public final class TreeNormalizer {
 
   private static final Set<String> GO_STRUCTS =
       Set.of("resources", "strategy", "updateStrategy", "status", "metadata", "loadBalancer");
@@ -46,7 +46,7 @@ final class TreeNormalizer {
 
   private TreeNormalizer() {}
 
-  static JsonNode document(JsonNode doc) {
+  public static JsonNode document(JsonNode doc) {
     JsonNode n = clean(doc.deepCopy());
     if (n instanceof ObjectNode o) {
       o.remove("status");

@@ -1,0 +1,150 @@
+package dev.meshoperator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshoperator.injection.KubeInject;
+import dev.meshoperator.testing.ProjectDir;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar as a command: {@code java -jar quarkus-run.jar kube-inject -f FILE} with no
+ * usable cluster configuration must inject offline, exit, and neither start the operator nor listen
+ * for HTTP. Runs after packaging (failsafe); skipped when the jar has not been built.
+ */
+class KubeInjectCliIT {
+
+  static final Path JAR = ProjectDir.get().resolve("target/quarkus-app/quarkus-run.jar");
+
+  static final String MANIFESTS =
+      """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+        namespace: shop
+      spec:
+        selector:
+          matchLabels: {app: web}
+        template:
+          metadata:
+            labels: {app: web}
+          spec:
+            containers:
+              - name: web
+                image: nginx
+                ports:
+                  - containerPort: 8080
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: web
+        namespace: shop
+      spec:
+        ports:
+          - port: 80
+      """;
+
+  @TempDir Path dir;
+
+  record Result(int status, String out, String err) {}
+
+  Result runJar(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(List.of(args));
+    Path out = dir.resolve("stdout");
+    Path err = dir.resolve("stderr");
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    // No usable cluster: a missing kubeconfig and an unroutable master. Nothing may need them.
+    pb.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG"));
+    pb.environment().put("KUBECONFIG", "/nonexistent/kubeconfig");
+    pb.environment().put("KUBERNETES_MASTER", "https://192.0.2.1:6443");
+    Process p = pb.start();
+    boolean exited = p.waitFor(2, TimeUnit.MINUTES);
+    if (!exited) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    assertThat(exited).as("kube-inject exited (stderr: %s)", Files.readString(err)).isTrue();
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  @Test
+  void injectsOfflineAndExits() throws Exception {
+    assumeTrue(Files.exists(JAR), "run after packaging: " + JAR + " not built");
+    Path input = dir.resolve("app.yaml");
+    Files.writeString(input, MANIFESTS);
+
+    Result r = runJar("kube-inject", "-f", input.toString());
+
+    assertThat(r.status()).as("exit status; stderr: %s", r.err()).isZero();
+    List<JsonNode> docs = KubeInject.parseDocuments(r.out());
+    assertThat(docs)
+        .extracting(d -> d.path("kind").asText())
+        .containsExactly("Deployment", "Service");
+    JsonNode spec = docs.get(0).path("spec").path("template").path("spec");
+    assertThat(names(spec.path("initContainers"))).containsExactly("istio-init", "istio-proxy");
+    assertThat(names(spec.path("containers"))).containsExactly("web");
+    assertThat(r.err())
+        .doesNotContain("ERROR")
+        .doesNotContain("Exception")
+        .doesNotContain("Starting operator")
+        .doesNotContain("Listening on: http");
+  }
+
+  static List<String> names(JsonNode containers) {
+    List<String> names = new ArrayList<>();
+    containers.forEach(c -> names.add(c.path("name").asText()));
+    return names;
+  }
+
+  @Test
+  void refusesABadAnnotationWithStatus1() throws Exception {
+    assumeTrue(Files.exists(JAR), "run after packaging: " + JAR + " not built");
+    Path input = dir.resolve("bad.yaml");
+    Files.writeString(
+        input,
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: bad
+          annotations:
+            traffic.sidecar.istio.io/excludeInboundPorts: "abc"
+        spec:
+          containers: [{name: app, image: nginx}]
+        """);
+
+    Result r = runJar("kube-inject", "-f", input.toString());
+
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("traffic.sidecar.istio.io/excludeInboundPorts");
+  }
+
+  @Test
+  void aUsageErrorExitsWith2() throws Exception {
+    assumeTrue(Files.exists(JAR), "run after packaging: " + JAR + " not built");
+
+    Result r = runJar("kube-inject", "--no-such-flag");
+
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown flag: --no-such-flag");
+  }
+}
