@@ -1,6 +1,7 @@
 package dev.meshoperator.webhook;
 
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.cli.CliMode;
 import dev.meshoperator.model.ControlPlane;
 import dev.meshoperator.model.MeshNames;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -38,6 +39,9 @@ public class MeshRegistry {
   }
 
   void onStart(@Observes StartupEvent event) {
+    if (Boolean.getBoolean(CliMode.PROPERTY)) {
+      return; // a command-line run (kube-inject) serves no webhook and needs no cluster
+    }
     try {
       controlPlanes = client.resources(MeshControlPlane.class).inAnyNamespace().inform();
       namespaces = client.namespaces().inform();

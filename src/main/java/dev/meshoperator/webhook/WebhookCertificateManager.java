@@ -4,6 +4,7 @@ import dev.meshoperator.certs.CertificateInfo;
 import dev.meshoperator.certs.RenewalPolicy;
 import dev.meshoperator.certs.SubjectAlternativeNames;
 import dev.meshoperator.certs.WebhookCertificates;
+import dev.meshoperator.cli.CliMode;
 import dev.meshoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -65,6 +66,9 @@ public class WebhookCertificateManager {
   }
 
   void onStart(@Observes StartupEvent event) {
+    if (Boolean.getBoolean(CliMode.PROPERTY)) {
+      return; // a command-line run (kube-inject) serves no webhook and needs no cluster
+    }
     if (!selfSigned()) {
       LOG.infof("Webhook certificates are provided externally in %s", tlsDir());
       return;

@@ -75,7 +75,7 @@ class KubeInjectCliIT {
     // No usable cluster: a missing kubeconfig and an unroutable master. Nothing may need them.
     pb.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG"));
     pb.environment().put("KUBECONFIG", "/nonexistent/kubeconfig");
-    pb.environment().put("KUBERNETES_MASTER", "https://192.0.2.1:6443");
+    pb.environment().put("KUBERNETES_MASTER", "https://127.0.0.1:1");
     Process p = pb.start();
     boolean exited = p.waitFor(2, TimeUnit.MINUTES);
     if (!exited) {

@@ -443,7 +443,7 @@ class MeshControlPlaneIT {
               assertThat(mcp.getStatus().getObservedGeneration())
                   .isEqualTo(mcp.getMetadata().getGeneration());
               assertThat(mcp.getStatus().condition(type))
-                  .as("%s/%s %s", ns, name, type)
+                  .as("%s/%s %s in %s", ns, name, type, mcp.getStatus().getConditions())
                   .get()
                   .extracting(StatusCondition::getStatus)
                   .isEqualTo(status);
