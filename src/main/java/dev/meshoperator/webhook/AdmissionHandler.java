@@ -15,7 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +69,14 @@ public class AdmissionHandler {
           || !request.path("object").isObject()) {
         outcome = "not-a-pod";
         return response(uid, false, "the injection webhook only admits Pods", null);
+      }
+      String nullAt = nullArrayElement(request.path("object"));
+      if (nullAt != null) {
+        // The apiserver never sends one (it decodes into typed structs first); the injector
+        // would trip over it.
+        outcome = "malformed";
+        return response(
+            uid, false, "request.object is not a valid Pod: null list element at " + nullAt, null);
       }
       Pod pod;
       try {
@@ -123,6 +133,46 @@ public class AdmissionHandler {
       meters.counter("istio_operator_injection_requests", "outcome", outcome).increment();
       sample.stop(meters.timer("istio_operator_injection_duration", "outcome", outcome));
     }
+  }
+
+  /** A node being visited, with how it was reached (the pointer is built only when needed). */
+  private record Visit(Visit parent, String key, JsonNode node) {
+    String pointer() {
+      return parent == null
+          ? ""
+          : parent.pointer() + "/" + key.replace("~", "~0").replace("/", "~1");
+    }
+  }
+
+  /**
+   * The JSON pointer of the first null element of an array in {@code node}, or null. Iterative: the
+   * tree may be as deep as the parser allows.
+   */
+  static String nullArrayElement(JsonNode node) {
+    Deque<Visit> todo = new ArrayDeque<>();
+    todo.push(new Visit(null, "", node));
+    while (!todo.isEmpty()) {
+      Visit v = todo.pop();
+      if (v.node().isArray()) {
+        for (int i = 0; i < v.node().size(); i++) {
+          JsonNode item = v.node().get(i);
+          if (item.isNull()) {
+            return new Visit(v, Integer.toString(i), item).pointer();
+          }
+          if (item.isContainerNode()) {
+            todo.push(new Visit(v, Integer.toString(i), item));
+          }
+        }
+      } else {
+        for (var it = v.node().fields(); it.hasNext(); ) {
+          var field = it.next();
+          if (field.getValue().isContainerNode()) {
+            todo.push(new Visit(v, field.getKey(), field.getValue()));
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /** Records the reason on the pod, so "why was my pod not injected" has an answer on it. */
