@@ -21,6 +21,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -208,7 +210,7 @@ public class AdmissionHandler {
     if (message != null) {
       ObjectNode status = response.putObject("status");
       status.put("code", allowed ? 200 : 400);
-      status.put("message", message);
+      status.put("message", bounded(message));
     }
     if (patch != null && patch.size() > 0) {
       response.put("patchType", "JSONPatch");
@@ -217,6 +219,59 @@ public class AdmissionHandler {
           Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
     }
     return review;
+  }
+
+  /** Longest status message returned; the apiserver shows it to whoever created the pod. */
+  static final int MAX_MESSAGE = 1024;
+
+  /** Longest value quoted ('like this') in a message before it is shortened. */
+  static final int MAX_QUOTED = 128;
+
+  private static final Pattern LONG_QUOTED = Pattern.compile("'([^']{" + (MAX_QUOTED + 1) + ",})'");
+
+  /**
+   * {@code message} at most about {@link #MAX_MESSAGE} characters: messages quote values from the
+   * request, which may be megabytes long. Long quoted values are shortened first, so what the
+   * message names after them (e.g. the annotation) stays; then, if still too long, the middle goes.
+   * Never cuts inside a surrogate pair.
+   */
+  static String bounded(String message) {
+    if (message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    Matcher m = LONG_QUOTED.matcher(message);
+    StringBuilder shortened = new StringBuilder();
+    while (m.find()) {
+      String value = m.group(1);
+      m.appendReplacement(
+          shortened,
+          Matcher.quoteReplacement(
+              "'"
+                  + value.substring(0, cutBefore(value, MAX_QUOTED))
+                  + "... ("
+                  + value.length()
+                  + " characters)'"));
+    }
+    m.appendTail(shortened);
+    String s = shortened.toString();
+    if (s.length() <= MAX_MESSAGE) {
+      return s;
+    }
+    int head = cutBefore(s, MAX_MESSAGE / 2);
+    int tail = s.length() - MAX_MESSAGE / 2;
+    if (Character.isLowSurrogate(s.charAt(tail))) {
+      tail++;
+    }
+    return s.substring(0, head)
+        + " ["
+        + (tail - head)
+        + " characters left out] "
+        + s.substring(tail);
+  }
+
+  /** {@code at}, or one less if that would split a surrogate pair. */
+  private static int cutBefore(String s, int at) {
+    return Character.isHighSurrogate(s.charAt(at - 1)) ? at - 1 : at;
   }
 
   private static String name(Pod pod) {

@@ -289,6 +289,21 @@ class AdmissionEndpointIT {
         "traffic.sidecar.istio.io/excludeInboundPorts");
   }
 
+  @Test
+  void aRefusalQuotingAHugeValueIsBounded() throws Exception {
+    // Found by AdmissionEndpointFuzzIT: the refusal quoted a 3 MB annotation value in full.
+    ObjectNode pod = WebhookEndpoint.pod(NS, "huge-annotation");
+    ((ObjectNode) pod.path("metadata"))
+        .putObject("annotations")
+        .put("sidecar.istio.io/interceptionMode", "x".repeat(3_000_000));
+    JsonNode response =
+        answer(WebhookEndpoint.review("huge-annotation-uid", "Pod", NS, pod).toString());
+    assertRefused(response, "huge-annotation-uid", "sidecar.istio.io/interceptionMode");
+    assertThat(response.path("status").path("message").asText())
+        .hasSizeLessThan(1100)
+        .contains("... (3000000 characters)' for annotation");
+  }
+
   // --- Metrics -------------------------------------------------------------------------------
 
   @Test

@@ -73,4 +73,41 @@ class AdmissionHandlerTest {
     assertThat(response.path("status").path("message").asText())
         .startsWith("request.object is not a valid Pod: null list element at /x/0/0/0/");
   }
+
+  @Test
+  void longMessagesAreCutAndSaySo() {
+    String value = "x".repeat(3_000_000);
+    var response =
+        review(
+            "{\"request\": {\"uid\": \"u5\", \"object\": {\"spec\": {\"containers\":"
+                + " [{\"name\": \"a\", \"ports\": [{\"containerPort\": \""
+                + value
+                + "\"}]}]}}}}");
+    // Whatever a refusal quotes from the request, it is bounded.
+    assertThat(response.path("status").path("message").asText())
+        .startsWith("request.object is not a valid Pod")
+        .hasSizeLessThanOrEqualTo(AdmissionHandler.MAX_MESSAGE + 30);
+    String quoted = "invalid value '" + value + "' for annotation 'a/b': '" + value + "' is bad";
+    assertThat(AdmissionHandler.bounded(quoted))
+        .isEqualTo(
+            "invalid value '"
+                + "x".repeat(AdmissionHandler.MAX_QUOTED)
+                + "... (3000000 characters)' for annotation 'a/b': '"
+                + "x".repeat(AdmissionHandler.MAX_QUOTED)
+                + "... (3000000 characters)' is bad");
+    // Unquoted: the middle goes.
+    String cut = AdmissionHandler.bounded("start " + value + " end");
+    assertThat(cut)
+        .startsWith("start xxx")
+        .contains(
+            " [" + (value.length() + 10 - AdmissionHandler.MAX_MESSAGE) + " characters left out] ")
+        .endsWith("xxx end")
+        .hasSizeLessThan(AdmissionHandler.MAX_MESSAGE + 40);
+    String pairs = "\ud83d\ude00".repeat(1000); // 2000 chars, pairs across both cut points
+    String cutPairs = AdmissionHandler.bounded("x" + pairs + "y");
+    assertThat(cutPairs)
+        .startsWith("x" + pairs.substring(0, 510) + " [")
+        .endsWith("] " + pairs.substring(0, 510) + "y");
+    assertThat(AdmissionHandler.bounded("short")).isEqualTo("short");
+  }
 }
