@@ -15,10 +15,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,6 +71,14 @@ public class AdmissionHandler {
           || !request.path("object").isObject()) {
         outcome = "not-a-pod";
         return response(uid, false, "the injection webhook only admits Pods", null);
+      }
+      String nullAt = nullArrayElement(request.path("object"));
+      if (nullAt != null) {
+        // The apiserver never sends one (it decodes into typed structs first); the injector
+        // would trip over it.
+        outcome = "malformed";
+        return response(
+            uid, false, "request.object is not a valid Pod: null list element at " + nullAt, null);
       }
       Pod pod;
       try {
@@ -125,6 +137,46 @@ public class AdmissionHandler {
     }
   }
 
+  /** A node being visited, with how it was reached (the pointer is built only when needed). */
+  private record Visit(Visit parent, String key, JsonNode node) {
+    String pointer() {
+      return parent == null
+          ? ""
+          : parent.pointer() + "/" + key.replace("~", "~0").replace("/", "~1");
+    }
+  }
+
+  /**
+   * The JSON pointer of the first null element of an array in {@code node}, or null. Iterative: the
+   * tree may be as deep as the parser allows.
+   */
+  static String nullArrayElement(JsonNode node) {
+    Deque<Visit> todo = new ArrayDeque<>();
+    todo.push(new Visit(null, "", node));
+    while (!todo.isEmpty()) {
+      Visit v = todo.pop();
+      if (v.node().isArray()) {
+        for (int i = 0; i < v.node().size(); i++) {
+          JsonNode item = v.node().get(i);
+          if (item.isNull()) {
+            return new Visit(v, Integer.toString(i), item).pointer();
+          }
+          if (item.isContainerNode()) {
+            todo.push(new Visit(v, Integer.toString(i), item));
+          }
+        }
+      } else {
+        for (var it = v.node().fields(); it.hasNext(); ) {
+          var field = it.next();
+          if (field.getValue().isContainerNode()) {
+            todo.push(new Visit(v, field.getKey(), field.getValue()));
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** Records the reason on the pod, so "why was my pod not injected" has an answer on it. */
   private static JsonNode skipPatch(Pod pod, String reason) {
     var op = JSON.createObjectNode();
@@ -158,7 +210,7 @@ public class AdmissionHandler {
     if (message != null) {
       ObjectNode status = response.putObject("status");
       status.put("code", allowed ? 200 : 400);
-      status.put("message", message);
+      status.put("message", bounded(message));
     }
     if (patch != null && patch.size() > 0) {
       response.put("patchType", "JSONPatch");
@@ -167,6 +219,59 @@ public class AdmissionHandler {
           Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
     }
     return review;
+  }
+
+  /** Longest status message returned; the apiserver shows it to whoever created the pod. */
+  static final int MAX_MESSAGE = 1024;
+
+  /** Longest value quoted ('like this') in a message before it is shortened. */
+  static final int MAX_QUOTED = 128;
+
+  private static final Pattern LONG_QUOTED = Pattern.compile("'([^']{" + (MAX_QUOTED + 1) + ",})'");
+
+  /**
+   * {@code message} at most about {@link #MAX_MESSAGE} characters: messages quote values from the
+   * request, which may be megabytes long. Long quoted values are shortened first, so what the
+   * message names after them (e.g. the annotation) stays; then, if still too long, the middle goes.
+   * Never cuts inside a surrogate pair.
+   */
+  static String bounded(String message) {
+    if (message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    Matcher m = LONG_QUOTED.matcher(message);
+    StringBuilder shortened = new StringBuilder();
+    while (m.find()) {
+      String value = m.group(1);
+      m.appendReplacement(
+          shortened,
+          Matcher.quoteReplacement(
+              "'"
+                  + value.substring(0, cutBefore(value, MAX_QUOTED))
+                  + "... ("
+                  + value.length()
+                  + " characters)'"));
+    }
+    m.appendTail(shortened);
+    String s = shortened.toString();
+    if (s.length() <= MAX_MESSAGE) {
+      return s;
+    }
+    int head = cutBefore(s, MAX_MESSAGE / 2);
+    int tail = s.length() - MAX_MESSAGE / 2;
+    if (Character.isLowSurrogate(s.charAt(tail))) {
+      tail++;
+    }
+    return s.substring(0, head)
+        + " ["
+        + (tail - head)
+        + " characters left out] "
+        + s.substring(tail);
+  }
+
+  /** {@code at}, or one less if that would split a surrogate pair. */
+  private static int cutBefore(String s, int at) {
+    return Character.isHighSurrogate(s.charAt(at - 1)) ? at - 1 : at;
   }
 
   private static String name(Pod pod) {
