@@ -57,6 +57,12 @@ public interface OperatorConfig {
     @WithDefault("istio-operator-webhook-tls")
     String secretName();
 
+    /**
+     * With source=external and cert-manager: the Certificate ({@code <namespace>/<name>}) whose CA
+     * cert-manager's cainjector writes into each injector webhook's caBundle.
+     */
+    Optional<String> certManagerCertificate();
+
     @WithDefault("365d")
     String caValidity();
 

@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 public final class MutatingWebhookModel {
 
+  /** cert-manager's cainjector fills caBundle from this Certificate's CA. */
+  public static final String CERT_MANAGER_INJECT_CA_FROM = "cert-manager.io/inject-ca-from";
+
   static final String INJECTION = "istio-injection";
   static final String REV = "istio.io/rev";
   static final String INJECT = "sidecar.istio.io/inject";
@@ -61,6 +64,18 @@ public final class MutatingWebhookModel {
    */
   public static MutatingWebhookConfiguration webhook(
       ControlPlane cp, Endpoint endpoint, String caBundle) {
+    return webhook(cp, endpoint, caBundle, Optional.empty());
+  }
+
+  /**
+   * @param certManagerCertificate {@code <namespace>/<name>} of a cert-manager Certificate whose CA
+   *     cert-manager's cainjector injects (then {@code caBundle} is null)
+   */
+  public static MutatingWebhookConfiguration webhook(
+      ControlPlane cp,
+      Endpoint endpoint,
+      String caBundle,
+      Optional<String> certManagerCertificate) {
     List<MutatingWebhook> hooks = new ArrayList<>();
     if (cp.isDefaultRevision()) {
       hooks.add(
@@ -100,6 +115,10 @@ public final class MutatingWebhookModel {
         .withNewMetadata()
         .withName(MeshNames.mutatingWebhook(cp))
         .withLabels(MeshLabels.of(cp, "sidecar-injector"))
+        .withAnnotations(
+            certManagerCertificate
+                .map(c -> java.util.Map.of(CERT_MANAGER_INJECT_CA_FROM, c))
+                .orElse(null))
         .endMetadata()
         .withWebhooks(hooks)
         .build();

@@ -77,6 +77,11 @@ public final class WebhookComparison {
       io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration actual,
       io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration
           desired) {
+    Map<String, String> servedAnnotations = labels(actual.getMetadata().getAnnotations());
+    if (!labels(desired.getMetadata().getAnnotations()).entrySet().stream()
+        .allMatch(e -> e.getValue().equals(servedAnnotations.get(e.getKey())))) {
+      return false;
+    }
     Map<String, String> servedLabels = labels(actual.getMetadata().getLabels());
     if (!labels(desired.getMetadata().getLabels()).entrySet().stream()
         .allMatch(e -> e.getValue().equals(servedLabels.get(e.getKey())))) {

@@ -76,6 +76,55 @@ class MeshControlPlaneCrdIT {
   }
 
   @Test
+  void negativeReplicasAreRefusedNamingTheField(KubernetesClient admin) {
+    assertRefused(admin, "bad-replicas", "spec: {istiod: {replicas: -1}}", "spec.istiod.replicas");
+  }
+
+  @Test
+  void autoscalingBoundsMustBeOrdered(KubernetesClient admin) {
+    assertRefused(
+        admin,
+        "bad-autoscaling",
+        "spec: {istiod: {autoscaling: {minReplicas: 5, maxReplicas: 2}}}",
+        "autoscaling.minReplicas must not exceed autoscaling.maxReplicas");
+  }
+
+  @Test
+  void malformedProxyRangesAreRefusedNamingTheField(KubernetesClient admin) {
+    assertRefused(
+        admin,
+        "bad-ranges",
+        "spec: {proxy: {excludeIPRanges: 'not-a-cidr'}}",
+        "spec.proxy.excludeIPRanges");
+  }
+
+  @Test
+  void revisionCannotBeAddedLater(KubernetesClient admin) {
+    admin
+        .resource(
+            fromYaml(
+                """
+                apiVersion: meshoperator.dev/v1alpha1
+                kind: MeshControlPlane
+                metadata: {name: norev, namespace: %s}
+                spec: {}
+                """
+                    .formatted(NS)))
+        .create();
+    assertThatThrownBy(
+            () ->
+                admin
+                    .resources(MeshControlPlane.class)
+                    .inNamespace(NS)
+                    .withName("norev")
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"revision\":\"late\"}}"))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.revision is immutable");
+  }
+
+  @Test
   void revisionCannotBeChanged(KubernetesClient admin) {
     admin
         .resource(

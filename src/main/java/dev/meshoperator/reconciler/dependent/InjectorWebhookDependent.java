@@ -44,7 +44,13 @@ public class InjectorWebhookDependent
               .map(s -> s.getData() == null ? null : s.getData().get(WebhookCertificates.CA_BUNDLE))
               .orElse(null);
     }
-    return MutatingWebhookModel.webhook(ControlPlane.of(primary), endpoint(config), caBundle);
+    return MutatingWebhookModel.webhook(
+        ControlPlane.of(primary),
+        endpoint(config),
+        caBundle,
+        caBundle == null
+            ? config.certificates().certManagerCertificate()
+            : java.util.Optional.empty());
   }
 
   static MutatingWebhookModel.Endpoint endpoint(OperatorConfig config) {
