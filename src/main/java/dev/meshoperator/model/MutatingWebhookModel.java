@@ -111,15 +111,15 @@ public final class MutatingWebhookModel {
             "rev.object.sidecar-injector.istio.io",
             namespaces(req(REV, "DoesNotExist"), req(INJECTION, "DoesNotExist")),
             selector(req(INJECT, "NotIn", "false"), req(REV, "In", cp.revision()))));
+    var metadata =
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(MeshNames.mutatingWebhook(cp))
+            .withLabels(MeshLabels.of(cp, "sidecar-injector"));
+    // JOSDK adds its owner annotations to this map: leave it unset, never null-valued.
+    certManagerCertificate.ifPresent(
+        c -> metadata.addToAnnotations(CERT_MANAGER_INJECT_CA_FROM, c));
     return new MutatingWebhookConfigurationBuilder()
-        .withNewMetadata()
-        .withName(MeshNames.mutatingWebhook(cp))
-        .withLabels(MeshLabels.of(cp, "sidecar-injector"))
-        .withAnnotations(
-            certManagerCertificate
-                .map(c -> java.util.Map.of(CERT_MANAGER_INJECT_CA_FROM, c))
-                .orElse(null))
-        .endMetadata()
+        .withMetadata(metadata.build())
         .withWebhooks(hooks)
         .build();
   }

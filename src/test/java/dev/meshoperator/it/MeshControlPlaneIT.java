@@ -443,7 +443,21 @@ class MeshControlPlaneIT {
               assertThat(mcp.getStatus().getObservedGeneration())
                   .isEqualTo(mcp.getMetadata().getGeneration());
               assertThat(mcp.getStatus().condition(type))
-                  .as("%s/%s %s in %s", ns, name, type, mcp.getStatus().getConditions())
+                  .as(
+                      "%s/%s %s in %s; deployments: %s",
+                      ns,
+                      name,
+                      type,
+                      mcp.getStatus().getConditions(),
+                      admin.apps().deployments().inNamespace(ns).list().getItems().stream()
+                          .map(
+                              d ->
+                                  d.getMetadata().getName()
+                                      + " gen="
+                                      + d.getMetadata().getGeneration()
+                                      + " "
+                                      + d.getStatus())
+                          .toList())
                   .get()
                   .extracting(StatusCondition::getStatus)
                   .isEqualTo(status);

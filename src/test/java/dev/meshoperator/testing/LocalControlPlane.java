@@ -230,9 +230,12 @@ public final class LocalControlPlane implements AutoCloseable {
             "--service-account-private-key-file=" + saKey,
             "--root-ca-file=" + rootCa,
             "--use-service-account-credentials=false",
-            // No cloud, no node IPAM; everything else (deployments, replicasets, namespaces,
-            // garbage collection, service accounts, endpoints) runs as in a real cluster.
-            "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller"));
+            // No cloud and no node IPAM. No node lifecycle either: on a loaded 2-core machine
+            // kwok's heartbeat can come late, the controller then marks every pod NotReady, and
+            // kwok (which readies a pod once) never flips them back, so Deployments would stay
+            // unavailable. Everything else (deployments, replicasets, namespaces, garbage
+            // collection, service accounts, endpoints) runs as in a real cluster.
+            "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller"));
     spawn(
         "kube-scheduler",
         List.of(
