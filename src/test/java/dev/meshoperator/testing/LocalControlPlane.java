@@ -230,12 +230,14 @@ public final class LocalControlPlane implements AutoCloseable {
             "--service-account-private-key-file=" + saKey,
             "--root-ca-file=" + rootCa,
             "--use-service-account-credentials=false",
-            // No cloud and no node IPAM. No node lifecycle either: on a loaded 2-core machine
-            // kwok's heartbeat can come late, the controller then marks every pod NotReady, and
-            // kwok (which readies a pod once) never flips them back, so Deployments would stay
-            // unavailable. Everything else (deployments, replicasets, namespaces, garbage
-            // collection, service accounts, endpoints) runs as in a real cluster.
-            "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller"));
+            // On a loaded 2-core machine kwok's heartbeat can come late; with the default grace
+            // the node lifecycle controller then marks every pod NotReady, and kwok (which
+            // readies a pod once) never flips them back. A long grace keeps it from doing so.
+            "--node-monitor-grace-period=10m",
+            // No cloud and no node IPAM; everything else (deployments, replicasets, namespaces,
+            // garbage collection, service accounts, endpoints, node taints) runs as in a real
+            // cluster.
+            "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller"));
     spawn(
         "kube-scheduler",
         List.of(
