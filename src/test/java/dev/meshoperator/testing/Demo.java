@@ -34,6 +34,7 @@ public final class Demo {
     int exit = 0;
     try (LocalControlPlane cp = LocalControlPlane.start();
         KubernetesClient admin = cp.adminClient()) {
+      Runtime.getRuntime().addShutdownHook(new Thread(cp::close));
       step("Installing the CRDs and the operator's RBAC");
       ClusterSetup.installCrds(admin);
       ClusterSetup.installOperatorRbac(admin);
@@ -60,6 +61,8 @@ public final class Demo {
       pb.environment()
           .put("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + webhookPort + "/inject");
       Process operator = pb.start();
+      // Also when the demo itself is interrupted (Ctrl+C): no operator left running.
+      Runtime.getRuntime().addShutdownHook(new Thread(operator::destroyForcibly));
       try {
         step("kubectl apply -f " + SAMPLE);
         admin
