@@ -39,21 +39,9 @@ class InjectionIT {
   @BeforeAll
   static void controlPlanes() {
     KubernetesClient admin = LocalCluster.get().admin();
-    for (String ns : List.of("istio-system", "mesh-blue")) {
-      admin
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-          .serverSideApply();
-    }
-    // The default revision (shared with MeshControlPlaneIT, which applies the same object).
-    apply(
-        admin,
-        """
-        apiVersion: meshoperator.dev/v1alpha1
-        kind: MeshControlPlane
-        metadata: {name: demo, namespace: istio-system}
-        spec: {profile: demo}
-        """);
+    // The default revision (the same object MeshControlPlaneIT applies), Ready.
+    WebhookEndpoint.ensureDefaultControlPlane(admin);
+    WebhookEndpoint.namespace(admin, "mesh-blue", Map.of());
     apply(
         admin,
         """
@@ -62,7 +50,7 @@ class InjectionIT {
         metadata: {name: blue, namespace: mesh-blue}
         spec: {profile: minimal, revision: blue, version: 1.30.2, proxy: {logLevel: debug}}
         """);
-    for (String[] cr : new String[][] {{"istio-system", "demo"}, {"mesh-blue", "blue"}}) {
+    for (String[] cr : new String[][] {{"mesh-blue", "blue"}}) {
       await()
           .atMost(TIMEOUT)
           .untilAsserted(

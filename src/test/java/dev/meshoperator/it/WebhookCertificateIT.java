@@ -15,14 +15,12 @@ import dev.meshoperator.testing.LocalCluster;
 import dev.meshoperator.testing.LocalKubeTestResource;
 import dev.meshoperator.webhook.TlsFiles;
 import dev.meshoperator.webhook.WebhookCertificateManager;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.tls.CertificateUpdatedEvent;
@@ -69,23 +67,7 @@ class WebhookCertificateIT {
   @BeforeAll
   static void defaultRevision() {
     KubernetesClient admin = LocalCluster.get().admin();
-    for (String ns : List.of("istio-system")) {
-      admin
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-          .serverSideApply();
-    }
-    admin
-        .resource(
-            Serialization.unmarshal(
-                """
-                apiVersion: meshoperator.dev/v1alpha1
-                kind: MeshControlPlane
-                metadata: {name: demo, namespace: istio-system}
-                spec: {profile: demo}
-                """,
-                GenericKubernetesResource.class))
-        .serverSideApply();
+    WebhookEndpoint.ensureDefaultControlPlane(admin);
     await()
         .atMost(TIMEOUT)
         .ignoreExceptions()
