@@ -176,6 +176,8 @@ import org.jboss.logging.Logger;
     apiGroups = "",
     resources = {"namespaces", "nodes"},
     verbs = {"get", "list", "watch"})
+// A control plane's namespace is created when missing (ControlPlaneNamespaces).
+@RBACRule(apiGroups = "", resources = "namespaces", verbs = "create")
 public class MeshControlPlaneReconciler
     implements Reconciler<MeshControlPlane>, Cleaner<MeshControlPlane> {
 

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -21,12 +24,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = LenientSpecDeserializer.class)
-@ValidationRule(
-    value =
-        "(has(oldSelf.namespace) ? oldSelf.namespace : '') == (has(self.namespace) ? self.namespace : '')",
-    message =
-        "spec.namespace is immutable: create another MeshControlPlane for a control plane in"
-            + " another namespace")
+@JsonSerialize(using = LenientSpecSerializer.class)
 public class MeshControlPlaneSpec {
 
   @JsonPropertyDescription(
@@ -50,6 +48,13 @@ public class MeshControlPlaneSpec {
   @Default("istio-system")
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
   @Size(max = 63)
+  // On the field, not on spec: a transition rule on the whole spec is costed over all of it
+  // (meshConfig is free-form) and the apiserver refuses the CRD.
+  @ValidationRule(
+      value = "self == oldSelf",
+      message =
+          "spec.namespace is immutable: create another MeshControlPlane for a control plane in"
+              + " another namespace")
   public String namespace;
 
   @JsonPropertyDescription("Registry of the Istio images.")
@@ -99,6 +104,9 @@ public class MeshControlPlaneSpec {
 
   /** Why the stored spec could not be read, or null: set only by the lenient deserializer. */
   @JsonIgnore String invalid;
+
+  /** The unreadable spec as stored (written back unchanged by {@link LenientSpecSerializer}). */
+  @JsonIgnore JsonNode raw;
 
   /** Why this spec could not be read (the field and the problem), or null when it was read. */
   public String invalid() {
@@ -155,5 +163,6 @@ public class MeshControlPlaneSpec {
 
   /** The plain bean reading, used by {@link LenientSpecDeserializer} itself. */
   @JsonDeserialize(using = JsonDeserializer.None.class)
+  @JsonSerialize(using = JsonSerializer.None.class)
   static final class Strict extends MeshControlPlaneSpec {}
 }
