@@ -3,6 +3,7 @@ package dev.meshoperator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -64,8 +65,9 @@ public class MeshControlPlaneSpec {
   @JsonPropertyDescription(
       "Istio's MeshConfig (accessLogFile, enableTracing, outboundTrafficPolicy, defaultConfig,"
           + " extensionProviders, trustDomain, ...), rendered into the istio[-revision] ConfigMap"
-          + " over the profile's defaults.")
+          + " over the profile's defaults. Free-form: unknown fields are kept as they are.")
   @PreserveUnknownFields
+  @SchemaFrom(type = MeshConfigSchema.class)
   public Map<String, Object> meshConfig;
 
   @JsonPropertyDescription("The istiod deployment.")
