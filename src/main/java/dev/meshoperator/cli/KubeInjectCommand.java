@@ -280,7 +280,8 @@ public final class KubeInjectCommand {
         spec.tag = o.tag();
       }
       if (o.revision() != null) {
-        spec.revision = "default".equals(o.revision()) ? null : o.revision();
+        // The revision is the control plane's name.
+        cr.getMetadata().setName(o.revision());
       }
       if (o.nativeSidecars() != null) {
         if (spec.proxy == null) {
@@ -365,7 +366,7 @@ public final class KubeInjectCommand {
             });
   }
 
-  /** The one MeshControlPlane in {@code file}; it defaults to namespace istio-system. */
+  /** The one MeshControlPlane in {@code file}; its control plane defaults to istio-system. */
   private MeshControlPlane controlPlane(String file) throws IOException, InputException {
     List<JsonNode> found = new ArrayList<>();
     try {
@@ -400,11 +401,11 @@ public final class KubeInjectCommand {
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new InputException(file + ": not a valid MeshControlPlane: " + firstLine(e));
     }
+    if (cr.getSpec() != null && cr.getSpec().invalid() != null) {
+      throw new InputException(file + ": not a valid MeshControlPlane: " + cr.getSpec().invalid());
+    }
     if (cr.getMetadata().getName() == null) {
       cr.getMetadata().setName("default");
-    }
-    if (cr.getMetadata().getNamespace() == null) {
-      cr.getMetadata().setNamespace("istio-system");
     }
     if (cr.getSpec() == null) {
       cr.setSpec(new MeshControlPlaneSpec());

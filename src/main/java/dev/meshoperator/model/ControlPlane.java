@@ -98,7 +98,7 @@ public record ControlPlane(
     Object td = mesh.get("trustDomain");
     return new ControlPlane(
         cr.getMetadata().getName(),
-        cr.getMetadata().getNamespace(),
+        MeshNames.namespace(cr),
         MeshNames.revision(cr),
         version,
         hub,

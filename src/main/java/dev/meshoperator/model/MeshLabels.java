@@ -15,8 +15,8 @@ public final class MeshLabels {
   public static final String VERSION = "app.kubernetes.io/version";
   public static final String ISTIO_REV = "istio.io/rev";
 
-  /** Where the owning MeshControlPlane lives; cluster-scoped objects cannot have owner refs. */
-  public static final String OWNER_NAMESPACE = "meshoperator.dev/owner-namespace";
+  /** The namespace of the control plane an object belongs to (cluster-scoped objects too). */
+  public static final String CONTROL_PLANE_NAMESPACE = "meshoperator.dev/control-plane-namespace";
 
   /** Informer selector matching everything this operator manages. */
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
@@ -31,7 +31,7 @@ public final class MeshLabels {
     labels.put(COMPONENT, component);
     labels.put(INSTANCE, cp.name());
     labels.put(ISTIO_REV, cp.revision());
-    labels.put(OWNER_NAMESPACE, cp.namespace());
+    labels.put(CONTROL_PLANE_NAMESPACE, cp.namespace());
     return labels;
   }
 

@@ -16,10 +16,22 @@ public final class MeshNames {
 
   private MeshNames() {}
 
-  /** The effective revision: the spec's revision, or {@code default}. */
+  /** The namespace a control plane runs in when {@code spec.namespace} is unset. */
+  public static final String DEFAULT_NAMESPACE = "istio-system";
+
+  /**
+   * The revision is the CR's name ({@code default} for Istio's default revision): names are unique
+   * cluster-wide, so two control planes can never claim one revision.
+   */
   public static String revision(MeshControlPlane cr) {
-    String rev = cr.getSpec() == null ? null : cr.getSpec().getRevision();
-    return rev == null || rev.isEmpty() ? DEFAULT_REVISION : rev;
+    String name = cr.getMetadata() == null ? null : cr.getMetadata().getName();
+    return name == null || name.isEmpty() ? DEFAULT_REVISION : name;
+  }
+
+  /** Where {@code cr}'s control plane runs. */
+  public static String namespace(MeshControlPlane cr) {
+    String ns = cr.getSpec() == null ? null : cr.getSpec().getNamespace();
+    return ns == null || ns.isBlank() ? DEFAULT_NAMESPACE : ns;
   }
 
   /** istiod's Deployment, Service and ServiceAccount: {@code istiod[-rev]}. */

@@ -19,6 +19,13 @@ import org.jboss.logging.Logger;
 public class EventRecorder {
 
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
+
+  /**
+   * Events about a cluster-scoped object live in {@code default}, as the apiserver requires and as
+   * Node events do; {@code kubectl describe mcp} finds them there.
+   */
+  public static final String EVENT_NAMESPACE = "default";
+
   static final String COMPONENT = "istio-operator";
 
   private final KubernetesClient client;
@@ -44,14 +51,13 @@ public class EventRecorder {
             .withNewMetadata()
             .withName(
                 cr.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
-            .withNamespace(cr.getMetadata().getNamespace())
+            .withNamespace(EVENT_NAMESPACE)
             .endMetadata()
             .withInvolvedObject(
                 new ObjectReferenceBuilder()
                     .withApiVersion(cr.getApiVersion())
                     .withKind(cr.getKind())
                     .withName(cr.getMetadata().getName())
-                    .withNamespace(cr.getMetadata().getNamespace())
                     .withUid(cr.getMetadata().getUid())
                     .withResourceVersion(cr.getMetadata().getResourceVersion())
                     .build())
@@ -67,7 +73,7 @@ public class EventRecorder {
             .withReportingComponent(COMPONENT)
             .build();
     try {
-      client.v1().events().inNamespace(cr.getMetadata().getNamespace()).resource(event).create();
+      client.v1().events().inNamespace(EVENT_NAMESPACE).resource(event).create();
     } catch (KubernetesClientException e) {
       LOG.debugf(e, "Could not record event %s on %s", reason, cr.getMetadata().getName());
     }

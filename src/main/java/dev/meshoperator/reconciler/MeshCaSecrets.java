@@ -51,7 +51,7 @@ public class MeshCaSecrets {
 
   /** Brings both Secrets up to date; returns when to check again. */
   public Duration reconcile(MeshControlPlane cr) {
-    String ns = cr.getMetadata().getNamespace();
+    String ns = dev.meshoperator.model.MeshNames.namespace(cr);
     var rootSecrets = client.secrets().inNamespace(config.namespace());
     var meshSecrets = client.secrets().inNamespace(ns);
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -91,7 +91,7 @@ public class MeshCaSecrets {
       client
           .secrets()
           .inNamespace(config.namespace())
-          .withName(rootSecretName(cr.getMetadata().getNamespace()))
+          .withName(rootSecretName(dev.meshoperator.model.MeshNames.namespace(cr)))
           .delete();
     }
   }

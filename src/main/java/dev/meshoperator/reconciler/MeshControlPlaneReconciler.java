@@ -7,6 +7,7 @@ import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
 import dev.meshoperator.config.OperatorConfig;
 import dev.meshoperator.model.ControlPlane;
+import dev.meshoperator.model.MeshConfigValidation;
 import dev.meshoperator.model.MeshLabels;
 import dev.meshoperator.model.MeshNames;
 import dev.meshoperator.reconciler.dependent.Conditions.DeploymentReady;
@@ -54,7 +55,6 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -182,9 +182,6 @@ public class MeshControlPlaneReconciler
   public static final String NAME = "meshcontrolplane";
   private static final Logger LOG = Logger.getLogger(MeshControlPlaneReconciler.class);
 
-  /** A revision conflict clears when the other CR goes away, which raises no event here. */
-  private static final Duration CONFLICT_RECHECK = Duration.ofSeconds(30);
-
   private final Clock clock;
   private final EventRecorder events;
 
@@ -192,6 +189,8 @@ public class MeshControlPlaneReconciler
 
   private final WebhookCertificateManager certificates;
   private final MeshCaSecrets meshCa;
+  private final ControlPlaneNamespaces namespaces;
+  private final IstioCrdPurge crds;
 
   /** The mesh CA is looked at least this often, whatever its own schedule says. */
   private static final Duration MAX_CA_CHECK = Duration.ofHours(6);
@@ -201,12 +200,16 @@ public class MeshControlPlaneReconciler
       EventRecorder events,
       OperatorConfig config,
       WebhookCertificateManager certificates,
-      MeshCaSecrets meshCa) {
+      MeshCaSecrets meshCa,
+      ControlPlaneNamespaces namespaces,
+      IstioCrdPurge crds) {
     this.clock = clock;
     this.events = events;
     this.config = config;
     this.certificates = certificates;
     this.meshCa = meshCa;
+    this.namespaces = namespaces;
+    this.crds = crds;
   }
 
   /**
@@ -241,23 +244,17 @@ public class MeshControlPlaneReconciler
     ControlPlane cp = ControlPlane.of(cr);
     String running = cr.getStatus() == null ? null : cr.getStatus().getVersion();
 
-    Optional<String> conflict = revisionConflict(cr, context);
-    Optional<String> versionRefusal = IstioVersions.refusal(running, cp.version());
-    if (conflict.isPresent() || versionRefusal.isPresent()) {
-      String reason = conflict.isPresent() ? "RevisionConflict" : "VersionRefused";
-      String message = conflict.orElseGet(versionRefusal::get);
-      var status = baseStatus(cr, running, previousComponents(cr));
-      status.setConditions(
-          conditions(cr)
-              .set(MeshControlPlaneStatus.RECONCILED, false, reason, message)
-              .set(MeshControlPlaneStatus.READY, false, reason, message)
-              .build());
+    Optional<Refusal> refusal = refusal(cr, cp, running);
+    if (refusal.isPresent()) {
+      var status =
+          StatusUpdates.refused(
+              cr, clock.instant(), refusal.get().reason(), refusal.get().message());
       emitOnTransition(cr, status);
       // Nothing was applied: a spec change triggers the next attempt, so no retry storm.
-      UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
-      return conflict.isPresent() ? control.rescheduleAfter(CONFLICT_RECHECK) : control;
+      return patchIfChanged(cr, status);
     }
 
+    namespaces.ensure(cp.namespace());
     // The plug-in CA goes first, so istiod starts with it rather than with a self-signed root.
     Optional<Duration> caCheck =
         MeshCaSecrets.wanted(cr) ? Optional.of(meshCa.reconcile(cr)) : Optional.empty();
@@ -278,51 +275,54 @@ public class MeshControlPlaneReconciler
           istiod.map(dev.meshoperator.reconciler.dependent.Conditions::rolledOut).orElse(false);
       components.add(deploymentStatus(MeshNames.istiod(cp), istiod, istiodRolledOut));
     }
-    boolean ready = result.allDependentResourcesReady();
     // The running version moves only once istiod has rolled out the new image.
     String nowRunning = !cp.istiodEnabled() || istiodRolledOut ? cp.version() : running;
-    var status = baseStatus(cr, nowRunning, components);
-    List<String> notReady =
-        components.stream().filter(c -> !Boolean.TRUE.equals(c.ready)).map(c -> c.name).toList();
     boolean upgrading = running != null && !running.equals(cp.version()) && !istiodRolledOut;
-    var injection = injectionReadiness(cp, context);
-    certificates
-        .status()
-        .filter(s -> s.notAfter() != null)
-        .ifPresent(s -> status.setWebhookCertificateExpiry(s.notAfter().toString()));
-    status.setConditions(
-        conditions(cr)
-            .set(
-                MeshControlPlaneStatus.RECONCILED,
-                true,
-                "ReconcileSucceeded",
-                "All resources of revision " + cp.revision() + " applied")
-            .set(
-                MeshControlPlaneStatus.READY,
-                ready,
-                ready ? "ComponentsReady" : "ComponentsNotReady",
-                ready ? "All components are ready" : "Not ready: " + String.join(", ", notReady))
-            .set(
-                MeshControlPlaneStatus.UPGRADE_IN_PROGRESS,
+    var status =
+        StatusUpdates.reconciled(
+            cr,
+            clock.instant(),
+            new StatusUpdates.Observed(
+                nowRunning,
+                components,
+                result.allDependentResourcesReady(),
                 upgrading,
-                upgrading ? "RollingUpdate" : "UpToDate",
-                upgrading
-                    ? "Rolling istiod from " + running + " to " + cp.version()
-                    : "Running " + (nowRunning == null ? cp.version() : nowRunning))
-            .set(
-                MeshControlPlaneStatus.INJECTION_READY,
-                injection.isEmpty(),
-                injection.isEmpty() ? "WebhookReady" : "WebhookNotReady",
-                injection.orElse(
-                    "Sidecar injection for revision "
-                        + cp.revision()
-                        + " is served by the operator"))
-            .build());
+                cp.version(),
+                injectionReadiness(cp, context),
+                certificates
+                    .status()
+                    .filter(s -> s.notAfter() != null)
+                    .map(s -> s.notAfter().toString())
+                    .orElse(null)));
     emitOnTransition(cr, status);
     UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
     return caCheck
         .map(d -> control.rescheduleAfter(d.compareTo(MAX_CA_CHECK) > 0 ? MAX_CA_CHECK : d))
         .orElse(control);
+  }
+
+  /** Why the spec must not be applied, if it must not; checked before anything is touched. */
+  record Refusal(String reason, String message) {}
+
+  Optional<Refusal> refusal(MeshControlPlane cr, ControlPlane cp, String running) {
+    if (cr.getSpec() != null && cr.getSpec().invalid() != null) {
+      return Optional.of(new Refusal("InvalidSpec", cr.getSpec().invalid()));
+    }
+    if (cp.namespace().equals(config.namespace())) {
+      return Optional.of(
+          new Refusal(
+              "NamespaceRefused",
+              "spec.namespace "
+                  + cp.namespace()
+                  + " is the operator's own namespace: istiod there could read and write the"
+                  + " webhook's TLS and the mesh root CA Secrets; choose another namespace"));
+    }
+    Optional<String> mesh =
+        MeshConfigValidation.problem(cr.getSpec() == null ? null : cr.getSpec().meshConfig);
+    if (mesh.isPresent()) {
+      return Optional.of(new Refusal("InvalidMeshConfig", mesh.get()));
+    }
+    return IstioVersions.refusal(running, cp.version()).map(m -> new Refusal("VersionRefused", m));
   }
 
   /** Why injection for this revision does not work yet, if it does not. */
@@ -351,79 +351,61 @@ public class MeshControlPlaneReconciler
     return Optional.empty();
   }
 
+  /**
+   * What garbage collection cannot do. Every managed object, cluster-scoped ones included, is owned
+   * by the (cluster-scoped) CR and goes with it; left are the mesh CA root in the operator's
+   * namespace, shared by the control planes of one mesh namespace, and Istio's CRDs, shared by all
+   * control planes and deleted only on request.
+   */
   @Override
   public DeleteControl cleanup(MeshControlPlane cr, Context<MeshControlPlane> context) {
-    // Namespaced objects go with the CR through owner references; the workflow deletes the
-    // cluster-scoped ones. Objects that are already gone count as deleted.
-    context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
+    List<MeshControlPlane> others =
+        context
+            .getPrimaryCache()
+            .list()
+            .filter(o -> !o.getMetadata().getUid().equals(cr.getMetadata().getUid()))
+            .toList();
     if (MeshCaSecrets.wanted(cr)) {
       boolean shared =
-          context
-              .getPrimaryCache()
-              .list()
+          others.stream()
               .anyMatch(
                   o ->
-                      !o.getMetadata().getUid().equals(cr.getMetadata().getUid())
-                          && o.getMetadata().getNamespace().equals(cr.getMetadata().getNamespace())
+                      MeshNames.namespace(o).equals(MeshNames.namespace(cr))
                           && MeshCaSecrets.wanted(o));
       meshCa.cleanup(cr, shared);
     }
-    LOG.infof(
-        "Cleaned up MeshControlPlane %s/%s",
-        cr.getMetadata().getNamespace(), cr.getMetadata().getName());
+    if (cr.getSpec() != null && Boolean.TRUE.equals(cr.getSpec().purgeIstioCrdsOnDelete)) {
+      List<String> remaining =
+          others.stream()
+              .filter(o -> o.getMetadata().getDeletionTimestamp() == null)
+              .map(o -> o.getMetadata().getName())
+              .toList();
+      if (remaining.isEmpty()) {
+        int deleted = crds.purge();
+        LOG.infof(
+            "Purged %d Istio CRDs with MeshControlPlane %s", deleted, cr.getMetadata().getName());
+      } else {
+        events.warning(
+            cr,
+            "IstioCrdsKept",
+            "purgeIstioCrdsOnDelete is set, but Istio's CRDs are kept: still used by MeshControlPlane "
+                + String.join(", ", remaining));
+      }
+    }
+    LOG.infof("Cleaned up MeshControlPlane %s", cr.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
 
   @Override
   public ErrorStatusUpdateControl<MeshControlPlane> updateErrorStatus(
       MeshControlPlane cr, Context<MeshControlPlane> context, Exception e) {
-    LOG.warnf(
-        e, "Reconciling %s/%s failed", cr.getMetadata().getNamespace(), cr.getMetadata().getName());
-    String running = cr.getStatus() == null ? null : cr.getStatus().getVersion();
-    var status = baseStatus(cr, running, previousComponents(cr));
-    var previousReady =
-        cr.getStatus() == null
-            ? Optional.<StatusCondition>empty()
-            : cr.getStatus().condition(MeshControlPlaneStatus.READY);
-    var conditions =
-        conditions(cr)
-            .set(MeshControlPlaneStatus.RECONCILED, false, "ReconcileFailed", rootMessage(e));
-    previousReady.ifPresent(c -> conditions.keep(c));
-    status.setConditions(conditions.build());
+    LOG.warnf(e, "Reconciling MeshControlPlane %s failed", cr.getMetadata().getName());
+    var status = StatusUpdates.failed(cr, clock.instant(), rootMessage(e));
     emitOnTransition(cr, status);
     if (Objects.equals(status, cr.getStatus())) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
     return ErrorStatusUpdateControl.patchStatus(statusPatch(cr, status));
-  }
-
-  /**
-   * Two control planes claiming one revision would fight over the same objects and the same
-   * injection label. The older claim (by creation time, then namespace/name) wins.
-   */
-  static Optional<String> revisionConflict(MeshControlPlane cr, Context<MeshControlPlane> context) {
-    String revision = MeshNames.revision(cr);
-    Comparator<MeshControlPlane> age =
-        Comparator.comparing((MeshControlPlane m) -> m.getMetadata().getCreationTimestamp())
-            .thenComparing(m -> m.getMetadata().getNamespace())
-            .thenComparing(m -> m.getMetadata().getName());
-    return context
-        .getPrimaryCache()
-        .list()
-        .filter(other -> !other.getMetadata().getUid().equals(cr.getMetadata().getUid()))
-        .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
-        .filter(other -> revision.equals(MeshNames.revision(other)))
-        .filter(other -> age.compare(other, cr) < 0)
-        .findFirst()
-        .map(
-            other ->
-                "revision "
-                    + revision
-                    + " is already used by MeshControlPlane "
-                    + other.getMetadata().getNamespace()
-                    + "/"
-                    + other.getMetadata().getName()
-                    + "; set a different spec.revision");
   }
 
   private static ComponentStatus deploymentStatus(
@@ -442,11 +424,6 @@ public class MeshControlPlaneReconciler
             .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
             .orElse(null);
     return new ComponentStatus(name, "Deployment", replicas, ready, rolledOut, image);
-  }
-
-  private Conditions conditions(MeshControlPlane cr) {
-    return new Conditions(
-        previousConditions(cr), clock.instant(), cr.getMetadata().getGeneration());
   }
 
   private void emitOnTransition(MeshControlPlane cr, MeshControlPlaneStatus next) {
@@ -472,26 +449,6 @@ public class MeshControlPlaneReconciler
     }
   }
 
-  private static MeshControlPlaneStatus baseStatus(
-      MeshControlPlane cr, String runningVersion, List<ComponentStatus> components) {
-    var status = new MeshControlPlaneStatus();
-    status.setObservedGeneration(cr.getMetadata().getGeneration());
-    status.setVersion(runningVersion);
-    status.setRevision(MeshNames.revision(cr));
-    status.setComponents(components);
-    return status;
-  }
-
-  private static List<StatusCondition> previousConditions(MeshControlPlane cr) {
-    return cr.getStatus() == null ? List.of() : cr.getStatus().getConditions();
-  }
-
-  private static List<ComponentStatus> previousComponents(MeshControlPlane cr) {
-    return cr.getStatus() == null || cr.getStatus().getComponents() == null
-        ? List.of()
-        : cr.getStatus().getComponents();
-  }
-
   /** Status is written only when it changed, so a steady state causes no writes. */
   private static UpdateControl<MeshControlPlane> patchIfChanged(
       MeshControlPlane cr, MeshControlPlaneStatus status) {
@@ -504,11 +461,7 @@ public class MeshControlPlaneReconciler
   /** A fresh object holding only identity and status, as server-side apply of status expects. */
   private static MeshControlPlane statusPatch(MeshControlPlane cr, MeshControlPlaneStatus status) {
     var patch = new MeshControlPlane();
-    patch.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(cr.getMetadata().getName())
-            .withNamespace(cr.getMetadata().getNamespace())
-            .build());
+    patch.setMetadata(new ObjectMetaBuilder().withName(cr.getMetadata().getName()).build());
     patch.setStatus(status);
     return patch;
   }

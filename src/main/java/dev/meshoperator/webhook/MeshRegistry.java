@@ -43,7 +43,7 @@ public class MeshRegistry {
       return; // a command-line run (kube-inject) serves no webhook and needs no cluster
     }
     try {
-      controlPlanes = client.resources(MeshControlPlane.class).inAnyNamespace().inform();
+      controlPlanes = client.resources(MeshControlPlane.class).inform();
       namespaces = client.namespaces().inform();
       nodes = client.nodes().inform();
     } catch (RuntimeException e) {
@@ -70,7 +70,6 @@ public class MeshRegistry {
         .filter(m -> revision.equals(MeshNames.revision(m)))
         .min(
             Comparator.comparing((MeshControlPlane m) -> m.getMetadata().getCreationTimestamp())
-                .thenComparing(m -> m.getMetadata().getNamespace())
                 .thenComparing(m -> m.getMetadata().getName()));
   }
 

@@ -198,11 +198,10 @@ class KubeInjectCommandTest {
             kind: MeshControlPlane
             metadata:
               name: canary
-              namespace: mesh
             spec:
+              namespace: mesh
               hub: registry.example.com/istio
               tag: 1.29.3-distroless
-              revision: canary
               proxy:
                 nativeSidecars: "off"
                 logLevel: debug
@@ -234,8 +233,8 @@ class KubeInjectCommandTest {
             """
             apiVersion: meshoperator.dev/v1alpha1
             kind: MeshControlPlane
-            metadata: {name: canary, namespace: mesh}
-            spec: {hub: registry.example.com/istio, tag: "1.29.3", revision: canary}
+            metadata: {name: canary}
+            spec: {namespace: mesh, hub: registry.example.com/istio, tag: "1.29.3"}
             """);
     InjectionSettings s =
         settings(
@@ -260,7 +259,7 @@ class KubeInjectCommandTest {
     Path cp =
         write(
             "cp.yaml",
-            "apiVersion: meshoperator.dev/v1alpha1\nkind: MeshControlPlane\nmetadata: {name: x}\n");
+            "apiVersion: meshoperator.dev/v1alpha1\nkind: MeshControlPlane\nmetadata: {name: default}\n");
     InjectionSettings s = settings("-f", "x.yaml", "--control-plane", cp.toString());
     assertThat(s.caAddress()).isEqualTo("istiod.istio-system.svc:15012");
     assertThat(s.hub()).isEqualTo("docker.io/istio");

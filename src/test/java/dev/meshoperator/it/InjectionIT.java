@@ -47,20 +47,15 @@ class InjectionIT {
         """
         apiVersion: meshoperator.dev/v1alpha1
         kind: MeshControlPlane
-        metadata: {name: blue, namespace: mesh-blue}
-        spec: {profile: minimal, revision: blue, version: 1.30.2, proxy: {logLevel: debug}}
+        metadata: {name: blue}
+        spec: {profile: minimal, namespace: mesh-blue, version: 1.30.2, proxy: {logLevel: debug}}
         """);
-    for (String[] cr : new String[][] {{"mesh-blue", "blue"}}) {
+    for (String name : List.of("blue")) {
       await()
           .atMost(TIMEOUT)
           .untilAsserted(
               () -> {
-                var mcp =
-                    admin
-                        .resources(MeshControlPlane.class)
-                        .inNamespace(cr[0])
-                        .withName(cr[1])
-                        .get();
+                var mcp = admin.resources(MeshControlPlane.class).withName(name).get();
                 assertThat(mcp.getStatus()).isNotNull();
                 assertThat(mcp.getStatus().condition(MeshControlPlaneStatus.READY))
                     .get()

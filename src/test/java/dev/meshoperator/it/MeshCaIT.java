@@ -46,8 +46,8 @@ class MeshCaIT {
                 """
                 apiVersion: meshoperator.dev/v1alpha1
                 kind: MeshControlPlane
-                metadata: {name: mesh, namespace: mesh-ca}
-                spec: {profile: minimal, revision: meshca, certificateAuthority: operator}
+                metadata: {name: meshca}
+                spec: {profile: minimal, namespace: mesh-ca, certificateAuthority: operator}
                 """,
                 GenericKubernetesResource.class))
         .serverSideApply();
@@ -102,7 +102,7 @@ class MeshCaIT {
                     .isTrue());
 
     // Deleting the control plane removes the root and, by garbage collection, cacerts.
-    admin.resources(MeshControlPlane.class).inNamespace("mesh-ca").withName("mesh").delete();
+    admin.resources(MeshControlPlane.class).withName("meshca").delete();
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(

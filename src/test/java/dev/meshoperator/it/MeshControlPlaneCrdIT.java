@@ -53,38 +53,42 @@ class MeshControlPlaneCrdIT {
                 """
                 apiVersion: meshoperator.dev/v1alpha1
                 kind: MeshControlPlane
-                metadata: {name: defaults, namespace: %s}
+                metadata: {name: crd-defaults}
                 spec: {}
-                """
-                    .formatted(NS)))
+                """))
         .create();
-    MeshControlPlane mcp =
-        admin.resources(MeshControlPlane.class).inNamespace(NS).withName("defaults").get();
+    MeshControlPlane mcp = admin.resources(MeshControlPlane.class).withName("crd-defaults").get();
+    // Delete at once: an operator running in this test run would otherwise install it.
+    admin.resources(MeshControlPlane.class).withName("crd-defaults").delete();
+    assertThat(mcp.getMetadata().getNamespace()).isNull();
     assertThat(mcp.getSpec().getProfile()).isEqualTo(Profile.DEFAULT);
     assertThat(mcp.getSpec().getVersion()).isEqualTo(IstioVersions.DEFAULT);
     assertThat(mcp.getSpec().getHub()).isEqualTo("docker.io/istio");
+    assertThat(mcp.getSpec().getNamespace()).isEqualTo("istio-system");
+    assertThat(crd.getSpec().getScope()).isEqualTo("Cluster");
   }
 
   @Test
   void unknownProfileIsRefusedNamingTheField(KubernetesClient admin) {
-    assertRefused(admin, "bad-profile", "spec: {profile: fancy}", "spec.profile");
+    assertRefused(admin, "crd-bad-profile", "spec: {profile: fancy}", "spec.profile");
   }
 
   @Test
   void malformedVersionIsRefusedNamingTheField(KubernetesClient admin) {
-    assertRefused(admin, "bad-version", "spec: {version: latest}", "spec.version");
+    assertRefused(admin, "crd-bad-version", "spec: {version: latest}", "spec.version");
   }
 
   @Test
   void negativeReplicasAreRefusedNamingTheField(KubernetesClient admin) {
-    assertRefused(admin, "bad-replicas", "spec: {istiod: {replicas: -1}}", "spec.istiod.replicas");
+    assertRefused(
+        admin, "crd-bad-replicas", "spec: {istiod: {replicas: -1}}", "spec.istiod.replicas");
   }
 
   @Test
   void autoscalingBoundsMustBeOrdered(KubernetesClient admin) {
     assertRefused(
         admin,
-        "bad-autoscaling",
+        "crd-bad-autoscaling",
         "spec: {istiod: {autoscaling: {minReplicas: 5, maxReplicas: 2}}}",
         "autoscaling.minReplicas must not exceed autoscaling.maxReplicas");
   }
@@ -93,64 +97,48 @@ class MeshControlPlaneCrdIT {
   void malformedProxyRangesAreRefusedNamingTheField(KubernetesClient admin) {
     assertRefused(
         admin,
-        "bad-ranges",
+        "crd-bad-ranges",
         "spec: {proxy: {excludeIPRanges: 'not-a-cidr'}}",
         "spec.proxy.excludeIPRanges");
   }
 
   @Test
-  void revisionCannotBeAddedLater(KubernetesClient admin) {
+  void namespaceCannotBeChanged(KubernetesClient admin) {
     admin
         .resource(
             fromYaml(
                 """
                 apiVersion: meshoperator.dev/v1alpha1
                 kind: MeshControlPlane
-                metadata: {name: norev, namespace: %s}
-                spec: {}
+                metadata: {name: crd-immutable}
+                spec: {profile: empty, namespace: %s}
                 """
                     .formatted(NS)))
         .create();
-    assertThatThrownBy(
-            () ->
-                admin
-                    .resources(MeshControlPlane.class)
-                    .inNamespace(NS)
-                    .withName("norev")
-                    .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"spec\":{\"revision\":\"late\"}}"))
-        .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("spec.revision is immutable");
+    try {
+      // A merge patch carries no resourceVersion, so it cannot lose a race with the operator's
+      // status writes; only validation can refuse it.
+      assertThatThrownBy(
+              () ->
+                  admin
+                      .resources(MeshControlPlane.class)
+                      .withName("crd-immutable")
+                      .patch(
+                          PatchContext.of(PatchType.JSON_MERGE),
+                          "{\"spec\":{\"namespace\":\"elsewhere\"}}"))
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining("spec.namespace is immutable");
+    } finally {
+      admin.resources(MeshControlPlane.class).withName("crd-immutable").delete();
+    }
   }
 
   @Test
-  void revisionCannotBeChanged(KubernetesClient admin) {
-    admin
-        .resource(
-            fromYaml(
-                """
-                apiVersion: meshoperator.dev/v1alpha1
-                kind: MeshControlPlane
-                metadata: {name: canary, namespace: %s}
-                spec: {revision: canary}
-                """
-                    .formatted(NS)))
-        .create();
-    // A merge patch carries no resourceVersion, so it cannot lose a race with the operator's
-    // status writes; only validation can refuse it.
-    assertThatThrownBy(
-            () ->
-                admin
-                    .resources(MeshControlPlane.class)
-                    .inNamespace(NS)
-                    .withName("canary")
-                    .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"spec\":{\"revision\":\"other\"}}"))
-        .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("spec.revision")
-        .hasMessageContaining("revision is immutable");
+  void namesThatCannotBeRevisionsAreRefused(KubernetesClient admin) {
+    // istiod-<name> must fit a 63-character Service name.
+    assertRefused(
+        admin, "r".repeat(57), "spec: {profile: empty}", "metadata.name must be at most 56");
+    assertRefused(admin, "with.dot", "spec: {profile: empty}", "metadata.name must be lower-case");
   }
 
   private static void assertRefused(
@@ -160,10 +148,10 @@ class MeshControlPlaneCrdIT {
             """
             apiVersion: meshoperator.dev/v1alpha1
             kind: MeshControlPlane
-            metadata: {name: %s, namespace: %s}
+            metadata: {name: %s}
             %s
             """
-                .formatted(name, NS, spec));
+                .formatted(name, spec));
     assertThatThrownBy(() -> admin.resource(resource).create())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))

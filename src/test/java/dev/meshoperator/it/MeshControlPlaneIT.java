@@ -55,10 +55,10 @@ class MeshControlPlaneIT {
         """
         apiVersion: meshoperator.dev/v1alpha1
         kind: MeshControlPlane
-        metadata: {name: demo, namespace: istio-system}
-        spec: {profile: demo}
+        metadata: {name: default}
+        spec: {profile: demo, namespace: istio-system}
         """);
-    MeshControlPlane mcp = awaitCondition(NS, "demo", MeshControlPlaneStatus.READY, "True");
+    MeshControlPlane mcp = awaitCondition("default", MeshControlPlaneStatus.READY, "True");
     assertThat(mcp.getStatus().getVersion()).isEqualTo("1.30.3");
     assertThat(mcp.getStatus().getRevision()).isEqualTo("default");
     assertThat(mcp.getStatus().getObservedGeneration())
@@ -111,21 +111,24 @@ class MeshControlPlaneIT {
     }
     // No Istio config object is created here: istiod's validating webhook would be called
     // through its Service's ClusterIP, and nothing serves it (containers never run locally).
-    String table = kubectl("get", "meshcontrolplanes", "-n", NS);
+    String table = kubectl("get", "meshcontrolplanes");
     System.out.println(table);
     assertThat(table.lines().findFirst().orElseThrow())
+        .contains("NAMESPACE")
         .contains("VERSION")
         .contains("PROFILE")
         .contains("REVISION")
         .contains("READY")
         .contains("AGE");
-    assertThat(table).containsPattern("demo\\s+\\S+\\s+demo\\s+1\\.30\\.3\\s+True\\s+default");
+    assertThat(table)
+        .containsPattern(
+            "default\\s+\\S+\\s+istio-system\\s+1\\.30\\.3\\s+demo\\s+default\\s+True");
   }
 
   @Test
   @Order(2)
   void steadyStateMakesNoWrites() {
-    awaitCondition(NS, "demo", MeshControlPlaneStatus.READY, "True");
+    awaitCondition("default", MeshControlPlaneStatus.READY, "True");
     // Let the installation settle: no operator write for a few seconds.
     await()
         .atMost(TIMEOUT)
@@ -211,12 +214,12 @@ class MeshControlPlaneIT {
   @Test
   @Order(4)
   void versionChangeRollsIstiodToTheNewImage() {
-    patchSpec(NS, "demo", "{\"spec\":{\"version\":\"1.30.2\"}}");
+    patchSpec("default", "{\"spec\":{\"version\":\"1.30.2\"}}");
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              var mcp = get(NS, "demo");
+              var mcp = get("default");
               assertThat(mcp.getStatus().getVersion()).isEqualTo("1.30.2");
               assertThat(mcp.getStatus().condition(MeshControlPlaneStatus.READY))
                   .get()
@@ -238,8 +241,9 @@ class MeshControlPlaneIT {
                 .getImage())
         .isEqualTo("docker.io/istio/pilot:1.30.2");
     var events =
-        admin.v1().events().inNamespace(NS).list().getItems().stream()
-            .filter(e -> "demo".equals(e.getInvolvedObject().getName()))
+        admin.v1().events().inNamespace("default").list().getItems().stream()
+            .filter(e -> "default".equals(e.getInvolvedObject().getName()))
+            .filter(e -> "MeshControlPlane".equals(e.getInvolvedObject().getKind()))
             .map(e -> e.getReason())
             .toList();
     assertThat(events).contains("RollingUpdate");
@@ -248,18 +252,18 @@ class MeshControlPlaneIT {
   @Test
   @Order(5)
   void unsupportedVersionsAndLongDowngradesAreRefusedWithoutTouchingIstiod() {
-    patchSpec(NS, "demo", "{\"spec\":{\"version\":\"1.99.0\"}}");
-    var refused = awaitCondition(NS, "demo", MeshControlPlaneStatus.RECONCILED, "False");
+    patchSpec("default", "{\"spec\":{\"version\":\"1.99.0\"}}");
+    var refused = awaitCondition("default", MeshControlPlaneStatus.RECONCILED, "False");
     assertThat(refused.getStatus().condition(MeshControlPlaneStatus.RECONCILED).get().getMessage())
         .contains("1.99.0 is not supported")
         .contains("1.30.3");
-    patchSpec(NS, "demo", "{\"spec\":{\"version\":\"1.28.4\"}}");
+    patchSpec("default", "{\"spec\":{\"version\":\"1.28.4\"}}");
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () ->
                 assertThat(
-                        get(NS, "demo")
+                        get("default")
                             .getStatus()
                             .condition(MeshControlPlaneStatus.RECONCILED)
                             .get()
@@ -279,21 +283,21 @@ class MeshControlPlaneIT {
                 .get(0)
                 .getImage())
         .isEqualTo("docker.io/istio/pilot:1.30.2");
-    patchSpec(NS, "demo", "{\"spec\":{\"version\":\"1.30.3\"}}");
-    awaitCondition(NS, "demo", MeshControlPlaneStatus.RECONCILED, "True");
+    patchSpec("default", "{\"spec\":{\"version\":\"1.30.3\"}}");
+    awaitCondition("default", MeshControlPlaneStatus.RECONCILED, "True");
   }
 
   @Test
   @Order(6)
-  void canaryRevisionRunsBesideTheDefaultAndADuplicateRevisionIsRefused() {
+  void canaryRevisionRunsBesideTheDefaultAndTheOperatorNamespaceIsRefused() {
     apply(
         """
         apiVersion: meshoperator.dev/v1alpha1
         kind: MeshControlPlane
-        metadata: {name: canary, namespace: istio-system}
-        spec: {profile: minimal, revision: canary, version: 1.30.2}
+        metadata: {name: canary}
+        spec: {profile: minimal, version: 1.30.2, namespace: istio-system}
         """);
-    awaitCondition(NS, "canary", MeshControlPlaneStatus.READY, "True");
+    awaitCondition("canary", MeshControlPlaneStatus.READY, "True");
     assertThat(
             admin.apps().deployments().inNamespace(NS).list().getItems().stream()
                 .map(d -> d.getMetadata().getName())
@@ -302,45 +306,46 @@ class MeshControlPlaneIT {
     assertThat(
             admin.configMaps().inNamespace(NS).withName("istio-canary").get().getData().get("mesh"))
         .contains("discoveryAddress: istiod-canary.istio-system.svc:15012");
-    awaitCondition(NS, "demo", MeshControlPlaneStatus.READY, "True");
+    awaitCondition("default", MeshControlPlaneStatus.READY, "True");
 
-    namespace("other-mesh");
+    // istiod in the operator's namespace could read the webhook's and the mesh CA's Secrets.
     apply(
         """
         apiVersion: meshoperator.dev/v1alpha1
         kind: MeshControlPlane
-        metadata: {name: copycat, namespace: other-mesh}
-        spec: {profile: minimal, revision: canary}
+        metadata: {name: sneaky}
+        spec: {profile: minimal, namespace: istio-operator}
         """);
-    var copycat =
-        awaitCondition("other-mesh", "copycat", MeshControlPlaneStatus.RECONCILED, "False");
-    assertThat(copycat.getStatus().condition(MeshControlPlaneStatus.RECONCILED).get())
+    var sneaky = awaitCondition("sneaky", MeshControlPlaneStatus.RECONCILED, "False");
+    assertThat(sneaky.getStatus().condition(MeshControlPlaneStatus.RECONCILED).get())
         .satisfies(
             c -> {
-              assertThat(c.getReason()).isEqualTo("RevisionConflict");
-              assertThat(c.getMessage()).contains("istio-system/canary");
+              assertThat(c.getReason()).isEqualTo("NamespaceRefused");
+              assertThat(c.getMessage()).contains("operator's own namespace");
             });
-    assertThat(admin.apps().deployments().inNamespace("other-mesh").list().getItems()).isEmpty();
-    admin.resources(MeshControlPlane.class).inNamespace("other-mesh").withName("copycat").delete();
+    assertThat(sneaky.getStatus().condition(MeshControlPlaneStatus.READY).get().getStatus())
+        .isEqualTo("False");
+    assertThat(admin.apps().deployments().inNamespace("istio-operator").list().getItems())
+        .noneMatch(d -> d.getMetadata().getName().startsWith("istiod"));
+    assertThat(clusterScopedOf("istio-operator", "sneaky")).isEmpty();
+    admin.resources(MeshControlPlane.class).withName("sneaky").delete();
   }
 
   @Test
   @Order(7)
   void deletingACanaryLeavesNoClusterScopedLeftovers() {
-    admin.resources(MeshControlPlane.class).inNamespace(NS).withName("canary").delete();
+    assertThat(clusterScopedOf(NS, "canary")).hasSize(8);
+    admin.resources(MeshControlPlane.class).withName("canary").delete();
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(
-                      admin
-                          .resources(MeshControlPlane.class)
-                          .inNamespace(NS)
-                          .withName("canary")
-                          .get())
-                  .isNull();
+              assertThat(admin.resources(MeshControlPlane.class).withName("canary").get()).isNull();
+              // Garbage collection through owner references, cluster-scoped objects included.
               assertThat(clusterScopedOf(NS, "canary")).isEmpty();
               assertThat(admin.apps().deployments().inNamespace(NS).withName("istiod-canary").get())
+                  .isNull();
+              assertThat(admin.configMaps().inNamespace(NS).withName("istio-canary").get())
                   .isNull();
             });
     // The default revision is untouched, and Istio's CRDs stay (users' config lives in them).
@@ -357,31 +362,38 @@ class MeshControlPlaneIT {
 
   @Test
   @Order(8)
-  void deletingTheWholeNamespaceCompletes() {
-    namespace("doomed");
+  void uninstallThenDeletingTheNamespaceCompletes() {
     apply(
         """
         apiVersion: meshoperator.dev/v1alpha1
         kind: MeshControlPlane
-        metadata: {name: mesh, namespace: doomed}
-        spec: {profile: minimal}
-        """
-            .replace("minimal}", "minimal, revision: doomed}"));
-    awaitCondition("doomed", "mesh", MeshControlPlaneStatus.READY, "True");
+        metadata: {name: doomed}
+        spec: {profile: minimal, namespace: doomed}
+        """);
+    // The operator creates a missing control-plane namespace, as istioctl install does.
+    awaitCondition("doomed", MeshControlPlaneStatus.READY, "True");
+    assertThat(admin.namespaces().withName("doomed").get()).isNotNull();
     assertThat(clusterScopedOf("doomed", "doomed")).isNotEmpty();
-    admin.namespaces().withName("doomed").delete();
+    admin.resources(MeshControlPlane.class).withName("doomed").delete();
     await()
         .atMost(Duration.ofSeconds(120))
         .untilAsserted(
             () -> {
-              assertThat(admin.namespaces().withName("doomed").get()).isNull();
+              assertThat(admin.resources(MeshControlPlane.class).withName("doomed").get()).isNull();
               assertThat(clusterScopedOf("doomed", "doomed")).isEmpty();
+              assertThat(admin.apps().deployments().inNamespace("doomed").list().getItems())
+                  .isEmpty();
             });
+    admin.namespaces().withName("doomed").delete();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(() -> assertThat(admin.namespaces().withName("doomed").get()).isNull());
   }
 
   /** Every cluster-scoped object the operator made for a control plane, listed by kind. */
   private List<String> clusterScopedOf(String namespace, String revision) {
-    String selector = "meshoperator.dev/owner-namespace=" + namespace + ",istio.io/rev=" + revision;
+    String selector =
+        "meshoperator.dev/control-plane-namespace=" + namespace + ",istio.io/rev=" + revision;
     List<HasMetadata> found = new ArrayList<>();
     found.addAll(admin.rbac().clusterRoles().withLabelSelector(selector).list().getItems());
     found.addAll(admin.rbac().clusterRoleBindings().withLabelSelector(selector).list().getItems());
@@ -420,33 +432,33 @@ class MeshControlPlaneIT {
         .serverSideApply();
   }
 
-  private MeshControlPlane get(String ns, String name) {
-    return admin.resources(MeshControlPlane.class).inNamespace(ns).withName(name).get();
+  private MeshControlPlane get(String name) {
+    return admin.resources(MeshControlPlane.class).withName(name).get();
   }
 
-  private void patchSpec(String ns, String name, String mergePatch) {
+  private void patchSpec(String name, String mergePatch) {
     admin
         .resources(MeshControlPlane.class)
-        .inNamespace(ns)
         .withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
   }
 
-  private MeshControlPlane awaitCondition(String ns, String name, String type, String status) {
+  private MeshControlPlane awaitCondition(String name, String type, String status) {
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              var mcp = get(ns, name);
+              var mcp = get(name);
+              String ns = mcp == null ? NS : dev.meshoperator.model.MeshNames.namespace(mcp);
               assertThat(mcp).isNotNull();
               assertThat(mcp.getStatus()).isNotNull();
               assertThat(mcp.getStatus().getObservedGeneration())
                   .isEqualTo(mcp.getMetadata().getGeneration());
               assertThat(mcp.getStatus().condition(type))
                   .as(
-                      "%s/%s %s in %s; deployments: %s",
-                      ns,
+                      "%s (namespace %s) %s in %s; deployments: %s",
                       name,
+                      ns,
                       type,
                       mcp.getStatus().getConditions(),
                       admin.apps().deployments().inNamespace(ns).list().getItems().stream()
@@ -462,7 +474,7 @@ class MeshControlPlaneIT {
                   .extracting(StatusCondition::getStatus)
                   .isEqualTo(status);
             });
-    return get(ns, name);
+    return get(name);
   }
 
   private static String kubectl(String... args) throws Exception {

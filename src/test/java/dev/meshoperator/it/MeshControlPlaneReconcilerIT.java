@@ -35,11 +35,11 @@ class MeshControlPlaneReconcilerIT {
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .serverSideApply();
     var mcp = new MeshControlPlane();
-    mcp.setMetadata(new ObjectMetaBuilder().withName("mesh").withNamespace(NS).build());
+    // Other tests in this run own the default revision; the name is the revision.
+    mcp.setMetadata(new ObjectMetaBuilder().withName("ssa").build());
     mcp.setSpec(new dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec());
     mcp.getSpec().setProfile(dev.meshoperator.api.v1alpha1.Profile.MINIMAL);
-    // Other tests in this run own the default revision.
-    mcp.getSpec().setRevision("ssa");
+    mcp.getSpec().setNamespace(NS);
     admin.resource(mcp).create();
 
     await()
@@ -63,8 +63,7 @@ class MeshControlPlaneReconcilerIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              var cr =
-                  admin.resources(MeshControlPlane.class).inNamespace(NS).withName("mesh").get();
+              var cr = admin.resources(MeshControlPlane.class).withName("ssa").get();
               assertThat(cr.getStatus()).isNotNull();
               assertThat(cr.getStatus().getObservedGeneration())
                   .isEqualTo(cr.getMetadata().getGeneration());

@@ -76,8 +76,7 @@ class WebhookCertificateIT {
                 assertThat(
                         admin
                             .resources(MeshControlPlane.class)
-                            .inNamespace("istio-system")
-                            .withName("demo")
+                            .withName("default")
                             .get()
                             .getStatus()
                             .condition(MeshControlPlaneStatus.INJECTION_READY))
@@ -88,8 +87,7 @@ class WebhookCertificateIT {
 
   @Test
   void statusReportsTheServingCertificateExpiry() {
-    var mcp =
-        admin.resources(MeshControlPlane.class).inNamespace("istio-system").withName("demo").get();
+    var mcp = admin.resources(MeshControlPlane.class).withName("default").get();
     assertThat(Instant.parse(mcp.getStatus().getWebhookCertificateExpiry()))
         .isAfter(Instant.now().plus(Duration.ofDays(30)));
   }

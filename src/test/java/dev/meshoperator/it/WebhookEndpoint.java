@@ -107,8 +107,8 @@ final class WebhookEndpoint {
                 """
                 apiVersion: meshoperator.dev/v1alpha1
                 kind: MeshControlPlane
-                metadata: {name: demo, namespace: istio-system}
-                spec: {profile: demo}
+                metadata: {name: default}
+                spec: {profile: demo, namespace: istio-system}
                 """,
                 GenericKubernetesResource.class))
         .serverSideApply();
@@ -116,12 +116,7 @@ final class WebhookEndpoint {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              var mcp =
-                  admin
-                      .resources(MeshControlPlane.class)
-                      .inNamespace("istio-system")
-                      .withName("demo")
-                      .get();
+              var mcp = admin.resources(MeshControlPlane.class).withName("default").get();
               assertThat(mcp.getStatus()).isNotNull();
               assertThat(mcp.getStatus().condition(MeshControlPlaneStatus.READY))
                   .get()

@@ -41,7 +41,8 @@ class ControlPlaneTest {
 
   @Test
   void profilesSelectComponents() {
-    assertThat(ControlPlane.of(TestResources.mcp("n", "m", s -> s.setProfile(Profile.DEFAULT))))
+    assertThat(
+            ControlPlane.of(TestResources.mcp("n", "default", s -> s.setProfile(Profile.DEFAULT))))
         .satisfies(
             cp -> {
               assertThat(cp.istiodEnabled()).isTrue();
@@ -49,16 +50,17 @@ class ControlPlaneTest {
               assertThat(cp.egressGateway()).isFalse();
               assertThat(cp.addons()).isFalse();
             });
-    assertThat(ControlPlane.of(TestResources.mcp("n", "m", s -> s.setProfile(Profile.DEMO))))
+    assertThat(ControlPlane.of(TestResources.mcp("n", "default", s -> s.setProfile(Profile.DEMO))))
         .satisfies(
             cp -> {
               assertThat(cp.egressGateway()).isTrue();
               assertThat(cp.addons()).isTrue();
               assertThat(cp.traceSampling()).isEqualTo(100.0);
             });
-    assertThat(ControlPlane.of(TestResources.mcp("n", "m", s -> s.setProfile(Profile.MINIMAL))))
+    assertThat(
+            ControlPlane.of(TestResources.mcp("n", "default", s -> s.setProfile(Profile.MINIMAL))))
         .satisfies(cp -> assertThat(cp.ingressGateway()).isFalse());
-    assertThat(ControlPlane.of(TestResources.mcp("n", "m", s -> s.setProfile(Profile.EMPTY))))
+    assertThat(ControlPlane.of(TestResources.mcp("n", "default", s -> s.setProfile(Profile.EMPTY))))
         .satisfies(cp -> assertThat(cp.istiodEnabled()).isFalse());
   }
 

@@ -17,9 +17,8 @@ class InjectionSettingsModelTest {
         ControlPlane.of(
             TestResources.mcp(
                 "mesh-ns",
-                "m",
+                "canary",
                 s -> {
-                  s.setRevision("canary");
                   s.setVersion("1.30.2");
                   s.meshConfig =
                       Map.of(
@@ -52,7 +51,7 @@ class InjectionSettingsModelTest {
 
   @Test
   void demoProfileUsesSmallProxyRequests() {
-    var cp = ControlPlane.of(TestResources.mcp("n", "m", s -> s.setProfile(Profile.DEMO)));
+    var cp = ControlPlane.of(TestResources.mcp("n", "default", s -> s.setProfile(Profile.DEMO)));
     assertThat(
             InjectionSettingsModel.settings(cp, true)
                 .proxyResources()
@@ -68,7 +67,7 @@ class InjectionSettingsModelTest {
         ControlPlane.of(
             TestResources.mcp(
                 "n",
-                "m",
+                "default",
                 s -> {
                   s.injection = new InjectionSpec();
                   s.injection.policy = InjectionSpec.Policy.DISABLED;

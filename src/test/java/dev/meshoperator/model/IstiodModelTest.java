@@ -14,18 +14,24 @@ class IstiodModelTest {
 
   private static ControlPlane cp(
       java.util.function.Consumer<dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec> spec) {
-    return ControlPlane.of(TestResources.mcp("mesh-ns", "mesh", spec));
+    return cp("default", spec);
+  }
+
+  private static ControlPlane cp(
+      String revision,
+      java.util.function.Consumer<dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec> spec) {
+    return ControlPlane.of(TestResources.mcp("mesh-ns", revision, spec));
   }
 
   @Test
   void serviceAccountIsInTheCrNamespaceWithManagedLabels() {
-    var sa = IstiodModel.serviceAccount(cp(s -> s.setRevision("1-30-3")));
+    var sa = IstiodModel.serviceAccount(cp("1-30-3", s -> {}));
     assertThat(sa.getMetadata().getName()).isEqualTo("istiod-1-30-3");
     assertThat(sa.getMetadata().getNamespace()).isEqualTo("mesh-ns");
     assertThat(sa.getMetadata().getLabels())
         .containsEntry(MeshLabels.MANAGED_BY, MeshLabels.MANAGED_BY_VALUE)
         .containsEntry(MeshLabels.ISTIO_REV, "1-30-3")
-        .containsEntry(MeshLabels.INSTANCE, "mesh")
+        .containsEntry(MeshLabels.INSTANCE, "1-30-3")
         .containsEntry(MeshLabels.COMPONENT, "istiod");
   }
 
@@ -56,7 +62,7 @@ class IstiodModelTest {
 
   @Test
   void istiodsOwnInjectorIsSwitchedOffAndItsValidatorNamed() {
-    var env = IstiodModel.env(cp(s -> s.setRevision("canary")));
+    var env = IstiodModel.env(cp("canary", s -> {}));
     assertThat(env).extracting(EnvVar::getName).doesNotHaveDuplicates();
     assertThat(value(env, "INJECT_ENABLED")).isEqualTo("false");
     assertThat(value(env, "REVISION")).isEqualTo("canary");
@@ -137,7 +143,7 @@ class IstiodModelTest {
 
   @Test
   void serviceExposesXdsDnsWebhookAndMonitoring() {
-    var svc = IstiodModel.service(cp(s -> s.setRevision("canary")));
+    var svc = IstiodModel.service(cp("canary", s -> {}));
     assertThat(svc.getMetadata().getName()).isEqualTo("istiod-canary");
     assertThat(svc.getSpec().getPorts())
         .extracting(p -> p.getName() + ":" + p.getPort() + "->" + p.getTargetPort().getIntVal())
@@ -153,8 +159,8 @@ class IstiodModelTest {
   void meshConfigHasDiscoveryAddressAndUserValuesWin() {
     var cp =
         cp(
+            "canary",
             s -> {
-              s.setRevision("canary");
               s.meshConfig =
                   Map.of(
                       "trustDomain",
@@ -193,7 +199,7 @@ class IstiodModelTest {
               assertThat(w.getClientConfig().getService().getName()).isEqualTo("istiod");
               assertThat(w.getClientConfig().getService().getPath()).isEqualTo("/validate");
             });
-    var canary = IstiodModel.validatingWebhook(cp(s -> s.setRevision("canary")));
+    var canary = IstiodModel.validatingWebhook(cp("canary", s -> {}));
     assertThat(canary.getWebhooks())
         .singleElement()
         .satisfies(

@@ -32,7 +32,7 @@ public class MeshConfigRoundTripTest {
     var cr =
         TestResources.mcp(
             "istio-system",
-            "mesh",
+            "default",
             s -> {
               s.setProfile(profile);
               s.meshConfig = meshConfig;

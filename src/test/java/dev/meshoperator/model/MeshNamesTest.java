@@ -18,13 +18,13 @@ class MeshNamesTest {
 
   @Test
   void emptyRevisionIsTheDefaultRevision() {
-    var cp = ControlPlane.of(TestResources.mcp("istio-system", "mesh", s -> s.setRevision("")));
+    var cp = ControlPlane.of(TestResources.mcp("istio-system", "default", s -> {}));
     assertThat(MeshNames.istiod(cp)).isEqualTo("istiod");
   }
 
   @Test
   void namedRevisionSuffixesRevisionScopedNamesAndClusterNamesCarryTheNamespace() {
-    var cp = ControlPlane.of(TestResources.mcp("mesh-a", "canary", s -> s.setRevision("canary")));
+    var cp = ControlPlane.of(TestResources.mcp("mesh-a", "canary", s -> {}));
     assertThat(MeshNames.istiod(cp)).isEqualTo("istiod-canary");
     assertThat(MeshNames.istiodServiceAccount(cp)).isEqualTo("istiod-canary");
     assertThat(MeshNames.meshConfigMap(cp)).isEqualTo("istio-canary");

@@ -47,7 +47,7 @@ class MutatingWebhookModelTest {
 
   @Test
   void aRevisionOnlyHandlesItsRevisionLabel() {
-    var cp = ControlPlane.of(TestResources.mcp("ns", "c", s -> s.setRevision("canary")));
+    var cp = ControlPlane.of(TestResources.mcp("ns", "canary", s -> {}));
     var mwc =
         MutatingWebhookModel.webhook(cp, SERVICE, null, Optional.of("istio-operator/webhook-cert"));
     assertThat(mwc.getWebhooks()).hasSize(2);

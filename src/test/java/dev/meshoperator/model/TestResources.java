@@ -10,22 +10,26 @@ public final class TestResources {
 
   private TestResources() {}
 
+  /**
+   * A cluster-scoped MeshControlPlane named {@code revision} (the revision; {@code default} for the
+   * default one) whose control plane runs in {@code namespace}.
+   */
   public static MeshControlPlane mcp(
-      String namespace, String name, Consumer<MeshControlPlaneSpec> spec) {
+      String namespace, String revision, Consumer<MeshControlPlaneSpec> spec) {
     var cr = new MeshControlPlane();
     cr.setMetadata(
         new ObjectMetaBuilder()
-            .withName(name)
-            .withNamespace(namespace)
+            .withName(revision)
             .withGeneration(1L)
             .withUid("00000000-0000-0000-0000-000000000001")
             .build());
     cr.setSpec(new MeshControlPlaneSpec());
+    cr.getSpec().setNamespace(namespace);
     spec.accept(cr.getSpec());
     return cr;
   }
 
   public static MeshControlPlane mcp() {
-    return mcp("istio-system", "mesh", s -> {});
+    return mcp("istio-system", "default", s -> {});
   }
 }

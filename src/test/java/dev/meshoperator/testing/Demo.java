@@ -65,23 +65,19 @@ public final class Demo {
       Runtime.getRuntime().addShutdownHook(new Thread(operator::destroyForcibly));
       try {
         step("kubectl apply -f " + SAMPLE);
-        admin
-            .namespaces()
-            .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-            .serverSideApply();
+        // No namespace to create first: the operator creates spec.namespace (istio-system).
         kubectl(cp, "apply", "-f", project.resolve(SAMPLE).toString());
 
         step("Waiting for the operator to reconcile");
         LocalControlPlane.waitFor(
-            "MeshControlPlane demo to be reconciled",
+            "MeshControlPlane default to be reconciled",
             Duration.ofMinutes(3),
             () -> {
               if (!operator.isAlive()) {
                 throw new IllegalStateException(
                     "operator exited:\n" + LocalControlPlane.tail(operatorLog));
               }
-              var mcp =
-                  admin.resources(MeshControlPlane.class).inNamespace(NS).withName("demo").get();
+              var mcp = admin.resources(MeshControlPlane.class).withName("default").get();
               return mcp != null
                   && mcp.getStatus() != null
                   && mcp.getStatus()
@@ -91,10 +87,10 @@ public final class Demo {
                       .orElse(false);
             });
 
-        step("kubectl get meshcontrolplanes -A");
-        kubectl(cp, "get", "meshcontrolplanes", "-A");
-        step("kubectl get meshcontrolplane demo -n " + NS + " -o yaml");
-        kubectl(cp, "get", "meshcontrolplane", "demo", "-n", NS, "-o", "yaml");
+        step("kubectl get meshcontrolplanes");
+        kubectl(cp, "get", "meshcontrolplanes");
+        step("kubectl get meshcontrolplane default -o yaml");
+        kubectl(cp, "get", "meshcontrolplane", "default", "-o", "yaml");
         step(
             "kubectl label namespace bookinfo istio-injection=enabled; kubectl apply -f samples/bookinfo.yaml");
         admin
@@ -156,8 +152,8 @@ public final class Demo {
             "-l",
             "app.kubernetes.io/managed-by=istio-operator");
 
-        step("kubectl delete meshcontrolplane demo (uninstall)");
-        kubectl(cp, "delete", "meshcontrolplane", "demo", "-n", NS, "--timeout=120s");
+        step("kubectl delete meshcontrolplane default (uninstall)");
+        kubectl(cp, "delete", "meshcontrolplane", "default", "--timeout=120s");
         // Namespaced objects go with the CR through owner references (garbage collector).
         LocalControlPlane.waitFor(
             "managed objects to be garbage-collected",
@@ -179,7 +175,7 @@ public final class Demo {
                 + "mutatingwebhookconfigurations,validatingwebhookconfigurations",
             "-A",
             "-l",
-            "meshoperator.dev/owner-namespace=" + NS);
+            "meshoperator.dev/control-plane-namespace=" + NS);
       } catch (RuntimeException e) {
         System.err.println("Demo failed: " + e.getMessage());
         System.err.println(

@@ -1,11 +1,15 @@
 package dev.meshoperator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +21,13 @@ import java.util.Map;
  * its finalizer) must not claim and overwrite the user's values.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(using = LenientSpecDeserializer.class)
 @ValidationRule(
     value =
-        "(has(oldSelf.revision) ? oldSelf.revision : '') == (has(self.revision) ? self.revision : '')",
+        "(has(oldSelf.namespace) ? oldSelf.namespace : '') == (has(self.namespace) ? self.namespace : '')",
     message =
-        "spec.revision is immutable: create a second MeshControlPlane with the new revision for a"
-            + " canary upgrade")
+        "spec.namespace is immutable: create another MeshControlPlane for a control plane in"
+            + " another namespace")
 public class MeshControlPlaneSpec {
 
   @JsonPropertyDescription(
@@ -40,11 +45,13 @@ public class MeshControlPlaneSpec {
   public Profile profile;
 
   @JsonPropertyDescription(
-      "Revision name; empty for the default revision. Suffixes every revision-scoped resource"
-          + " (istiod-<revision>) so control planes of different versions run side by side."
-          + " Namespaces select it with the label istio.io/rev=<revision>. Immutable.")
-  @Pattern("^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$")
-  public String revision;
+      "Namespace the control plane runs in (istiod, its ConfigMap and Secrets, gateways and"
+          + " addons by default). Created if missing, never deleted. Immutable. Not the operator's"
+          + " own namespace.")
+  @Default("istio-system")
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = 63)
+  public String namespace;
 
   @JsonPropertyDescription("Registry of the Istio images.")
   @Default("docker.io/istio")
@@ -92,6 +99,14 @@ public class MeshControlPlaneSpec {
   @Default("false")
   public Boolean purgeIstioCrdsOnDelete;
 
+  /** Why the stored spec could not be read, or null: set only by the lenient deserializer. */
+  @JsonIgnore String invalid;
+
+  /** Why this spec could not be read (the field and the problem), or null when it was read. */
+  public String invalid() {
+    return invalid;
+  }
+
   public String getVersion() {
     return version;
   }
@@ -108,12 +123,12 @@ public class MeshControlPlaneSpec {
     this.profile = profile;
   }
 
-  public String getRevision() {
-    return revision;
+  public String getNamespace() {
+    return namespace;
   }
 
-  public void setRevision(String revision) {
-    this.revision = revision;
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
   }
 
   public String getHub() {
@@ -139,4 +154,8 @@ public class MeshControlPlaneSpec {
     @com.fasterxml.jackson.annotation.JsonProperty("operator")
     OPERATOR
   }
+
+  /** The plain bean reading, used by {@link LenientSpecDeserializer} itself. */
+  @JsonDeserialize(using = JsonDeserializer.None.class)
+  static final class Strict extends MeshControlPlaneSpec {}
 }

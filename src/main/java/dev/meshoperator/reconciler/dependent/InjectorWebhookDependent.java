@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDNoGCKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,7 +25,7 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 @KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
 public class InjectorWebhookDependent
-    extends CRUDNoGCKubernetesDependentResource<MutatingWebhookConfiguration, MeshControlPlane> {
+    extends CRUDKubernetesDependentResource<MutatingWebhookConfiguration, MeshControlPlane> {
 
   @Inject OperatorConfig config;
 

@@ -7,13 +7,15 @@ import dev.meshoperator.model.MeshLabels;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDNoGCKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** ClusterRole ISTIOD (cluster-scoped: deleted by the workflow on cleanup). */
+/**
+ * ClusterRole ISTIOD (cluster-scoped, owned by the cluster-scoped CR: garbage-collected with it).
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
 public class IstiodClusterRoleDependent
-    extends CRUDNoGCKubernetesDependentResource<ClusterRole, MeshControlPlane> {
+    extends CRUDKubernetesDependentResource<ClusterRole, MeshControlPlane> {
 
   public IstiodClusterRoleDependent() {
     super(ClusterRole.class);

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDNoGCKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
@@ -19,7 +19,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  */
 @KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
 public class IstiodValidatingWebhookDependent
-    extends CRUDNoGCKubernetesDependentResource<ValidatingWebhookConfiguration, MeshControlPlane> {
+    extends CRUDKubernetesDependentResource<ValidatingWebhookConfiguration, MeshControlPlane> {
 
   public IstiodValidatingWebhookDependent() {
     super(ValidatingWebhookConfiguration.class);

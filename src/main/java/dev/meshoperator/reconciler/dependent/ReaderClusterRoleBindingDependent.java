@@ -7,13 +7,16 @@ import dev.meshoperator.model.MeshLabels;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDNoGCKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** ClusterRoleBinding READER (cluster-scoped: deleted by the workflow on cleanup). */
+/**
+ * ClusterRoleBinding READER (cluster-scoped, owned by the cluster-scoped CR: garbage-collected with
+ * it).
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = MeshLabels.SELECTOR))
 public class ReaderClusterRoleBindingDependent
-    extends CRUDNoGCKubernetesDependentResource<ClusterRoleBinding, MeshControlPlane> {
+    extends CRUDKubernetesDependentResource<ClusterRoleBinding, MeshControlPlane> {
 
   public ReaderClusterRoleBindingDependent() {
     super(ClusterRoleBinding.class);

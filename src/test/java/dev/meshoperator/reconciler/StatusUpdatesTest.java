@@ -1,0 +1,111 @@
+package dev.meshoperator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshoperator.api.v1alpha1.ComponentStatus;
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
+import dev.meshoperator.api.v1alpha1.StatusCondition;
+import dev.meshoperator.model.TestResources;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The status derivation as a pure function: what each path keeps and what it changes. */
+class StatusUpdatesTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-01-01T11:00:00Z");
+  private static final Instant T2 = Instant.parse("2026-01-01T12:00:00Z");
+
+  private static final StatusUpdates.Observed HEALTHY =
+      new StatusUpdates.Observed(
+          "1.30.3",
+          List.of(new ComponentStatus("istiod", "Deployment", 1, 1, true, "pilot:1.30.3")),
+          true,
+          false,
+          "1.30.3",
+          Optional.empty(),
+          "2027-01-01T00:00:00Z");
+
+  private static MeshControlPlane withStatus(MeshControlPlaneStatus status, long generation) {
+    var cr = TestResources.mcp();
+    cr.getMetadata().setGeneration(generation);
+    cr.setStatus(status);
+    return cr;
+  }
+
+  private static Map<String, StatusCondition> byType(MeshControlPlaneStatus s) {
+    return s.getConditions().stream()
+        .collect(Collectors.toMap(StatusCondition::getType, Function.identity()));
+  }
+
+  @Test
+  void errorThenRecoveryKeepsEveryUnchangedTransitionTime() {
+    var healthy = StatusUpdates.reconciled(withStatus(null, 1), T0, HEALTHY);
+    var failed = StatusUpdates.failed(withStatus(healthy, 1), T1, "etcd timed out");
+    var recovered = StatusUpdates.reconciled(withStatus(failed, 1), T2, HEALTHY);
+
+    var during = byType(failed);
+    assertThat(during.get("Reconciled").getStatus()).isEqualTo("False");
+    assertThat(during.get("Reconciled").getLastTransitionTime()).isEqualTo(T1.toString());
+    // The error path touches nothing else: the running control plane is still ready.
+    for (String type : List.of("Ready", "UpgradeInProgress", "InjectionReady")) {
+      assertThat(during.get(type)).as(type).isEqualTo(byType(healthy).get(type));
+    }
+    assertThat(failed.getComponents()).isEqualTo(healthy.getComponents());
+    assertThat(failed.getVersion()).isEqualTo("1.30.3");
+    assertThat(failed.getWebhookCertificateExpiry()).isEqualTo("2027-01-01T00:00:00Z");
+
+    var after = byType(recovered);
+    assertThat(after.get("Reconciled").getLastTransitionTime()).isEqualTo(T2.toString());
+    for (String type : List.of("Ready", "UpgradeInProgress", "InjectionReady")) {
+      assertThat(after.get(type).getLastTransitionTime()).as(type).isEqualTo(T0.toString());
+    }
+    assertThat(recovered.getConditions()).extracting(StatusCondition::getType).hasSize(4);
+  }
+
+  @Test
+  void aRefusedChangeLeavesTheRunningControlPlaneReady() {
+    var healthy = StatusUpdates.reconciled(withStatus(null, 1), T0, HEALTHY);
+    var refused =
+        StatusUpdates.refused(
+            withStatus(healthy, 2), T1, "VersionRefused", "1.99.0 is unsupported");
+    var c = byType(refused);
+    assertThat(c.get("Reconciled").getStatus()).isEqualTo("False");
+    assertThat(c.get("Reconciled").getReason()).isEqualTo("VersionRefused");
+    assertThat(c.get("Reconciled").getMessage()).contains("1.99.0 is unsupported");
+    assertThat(c.get("Reconciled").getObservedGeneration()).isEqualTo(2L);
+    assertThat(c.get("Ready")).isEqualTo(byType(healthy).get("Ready"));
+    assertThat(refused.getObservedGeneration()).isEqualTo(2L);
+    assertThat(refused.getVersion()).isEqualTo("1.30.3");
+  }
+
+  @Test
+  void aRefusalOfANeverInstalledControlPlaneSaysItIsNotReady() {
+    var refused = StatusUpdates.refused(withStatus(null, 1), T0, "NamespaceRefused", "not there");
+    assertThat(byType(refused).get("Ready").getStatus()).isEqualTo("False");
+    assertThat(byType(refused).get("Ready").getReason()).isEqualTo("NamespaceRefused");
+  }
+
+  @Test
+  void sameInputsGiveAnEqualStatusSoNothingIsWritten() {
+    var first = StatusUpdates.reconciled(withStatus(null, 1), T0, HEALTHY);
+    var again = StatusUpdates.reconciled(withStatus(first, 1), T1, HEALTHY);
+    assertThat(again).isEqualTo(first);
+    var refused = StatusUpdates.refused(withStatus(first, 1), T1, "X", "y");
+    assertThat(StatusUpdates.refused(withStatus(refused, 1), T2, "X", "y")).isEqualTo(refused);
+  }
+
+  @Test
+  void messagesAreOneBoundedLine() {
+    String trace = "boom\n\tat a.b.C(C.java:1)\n".repeat(500);
+    var failed = StatusUpdates.failed(withStatus(null, 1), T0, trace);
+    String message = byType(failed).get("Reconciled").getMessage();
+    assertThat(message).doesNotContain("\n").hasSizeLessThanOrEqualTo(Conditions.MAX_MESSAGE);
+  }
+}
