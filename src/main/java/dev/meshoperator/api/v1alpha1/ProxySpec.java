@@ -17,6 +17,7 @@ public class ProxySpec {
   private static final String CIDRS =
       "^(\\*|([0-9a-fA-F.:]+/[0-9]{1,3})(,[0-9a-fA-F.:]+/[0-9]{1,3})*)?$";
 
+  /** Per entry; its cost grows with the square of the maxLength, 2048 stays within budget. */
   private static final String CIDR_RULE =
       "self == '' || self == '*' || self.split(',').all(c, isCIDR(c))";
 
@@ -60,7 +61,7 @@ public class ProxySpec {
 
   @JsonPropertyDescription(
       "Outbound IP ranges redirected to the proxy, comma-separated CIDRs or *.")
-  @Size(max = 4096)
+  @Size(max = 2048)
   @Pattern(CIDRS)
   @ValidationRule(
       value = CIDR_RULE,
@@ -68,7 +69,7 @@ public class ProxySpec {
   public String includeIPRanges;
 
   @JsonPropertyDescription("Outbound IP ranges that bypass the proxy, comma-separated CIDRs.")
-  @Size(max = 4096)
+  @Size(max = 2048)
   @Pattern(CIDRS)
   @ValidationRule(
       value = CIDR_RULE,
