@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -48,8 +49,9 @@ public class MeshControlPlaneSpec {
   @Default("istio-system")
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
   @Size(max = 63)
-  // On the field, not on spec: a transition rule on the whole spec is costed over all of it
-  // (meshConfig is free-form) and the apiserver refuses the CRD.
+  // On the field, not the spec: the apiserver (1.35) estimates a spec-level
+  // oldSelf.namespace == self.namespace at over 100x the CEL cost budget and refuses the CRD.
+  // The default keeps the field present, so removing it cannot dodge the rule.
   @ValidationRule(
       value = "self == oldSelf",
       message =
@@ -76,8 +78,9 @@ public class MeshControlPlaneSpec {
   @JsonPropertyDescription(
       "Istio's MeshConfig (accessLogFile, enableTracing, outboundTrafficPolicy, defaultConfig,"
           + " extensionProviders, trustDomain, ...), rendered into the istio[-revision] ConfigMap"
-          + " over the profile's defaults.")
+          + " over the profile's defaults. Free-form: unknown fields are kept as they are.")
   @PreserveUnknownFields
+  @SchemaFrom(type = MeshConfigSchema.class)
   public Map<String, Object> meshConfig;
 
   @JsonPropertyDescription("The istiod deployment.")
