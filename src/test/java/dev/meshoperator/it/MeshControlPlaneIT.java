@@ -122,7 +122,7 @@ class MeshControlPlaneIT {
         .contains("AGE");
     assertThat(table)
         .containsPattern(
-            "default\\s+\\S+\\s+istio-system\\s+1\\.30\\.3\\s+demo\\s+default\\s+True");
+            "default\\s+\\S+\\s+istio-system\\s+demo\\s+1\\.30\\.3\\s+True\\s+default");
   }
 
   @Test
