@@ -25,6 +25,8 @@ import dev.meshoperator.reconciler.dependent.IstiodDeploymentDependent;
 import dev.meshoperator.reconciler.dependent.IstiodDisruptionBudgetDependent;
 import dev.meshoperator.reconciler.dependent.IstiodRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.IstiodRoleDependent;
+import dev.meshoperator.reconciler.dependent.IstiodSecretsReaderBindingDependent;
+import dev.meshoperator.reconciler.dependent.IstiodSecretsRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.IstiodServiceAccountDependent;
 import dev.meshoperator.reconciler.dependent.IstiodServiceDependent;
 import dev.meshoperator.reconciler.dependent.IstiodValidatingWebhookDependent;
@@ -114,6 +116,14 @@ import org.jboss.logging.Logger;
           type = ReaderClusterRoleBindingDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
       @Dependent(
+          name = "istiod-secrets-reader-binding",
+          type = IstiodSecretsReaderBindingDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istiod-secrets-rolebinding",
+          type = IstiodSecretsRoleBindingDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
           name = "mesh-configmap",
           type = MeshConfigMapDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
@@ -131,7 +141,9 @@ import org.jboss.logging.Logger;
             "istiod-serviceaccount",
             "mesh-configmap",
             "istiod-rolebinding",
-            "istiod-clusterrolebinding"
+            "istiod-clusterrolebinding",
+            "istiod-secrets-reader-binding",
+            "istiod-secrets-rolebinding"
           }),
       @Dependent(
           name = "istiod-hpa",
