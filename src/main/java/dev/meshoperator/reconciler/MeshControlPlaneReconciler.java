@@ -53,7 +53,6 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,32 +161,8 @@ import org.jboss.logging.Logger;
           type = IstiodValidatingWebhookDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
     })
-// Events about what the operator did and what failed.
-@RBACRule(
-    apiGroups = "",
-    resources = "events",
-    verbs = {"create", "patch"})
-// istiod's roles grant permissions the operator does not hold itself: creating them needs
-// escalate, binding them needs bind.
-@RBACRule(
-    apiGroups = "rbac.authorization.k8s.io",
-    resources = {"clusterroles", "roles"},
-    verbs = {"escalate", "bind"})
-// spec.purgeIstioCrdsOnDelete: the CRDs dependent itself never deletes.
-@RBACRule(
-    apiGroups = "apiextensions.k8s.io",
-    resources = "customresourcedefinitions",
-    verbs = "delete")
-// The webhook's certificate Secret (operator namespace), and what the webhook reads from memory:
-// namespace labels and node kubelet versions.
-@RBACRule(
-    apiGroups = "",
-    resources = "secrets",
-    verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
-@RBACRule(
-    apiGroups = "",
-    resources = {"namespaces", "nodes"},
-    verbs = {"get", "list", "watch"})
+// No @RBACRule: the operator's RBAC is dev.meshoperator.model.OperatorRbac (generated into
+// kustomize/base/rbac.yaml), not derived from the dependents.
 public class MeshControlPlaneReconciler
     implements Reconciler<MeshControlPlane>, Cleaner<MeshControlPlane> {
 
