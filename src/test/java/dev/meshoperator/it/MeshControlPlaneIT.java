@@ -146,7 +146,8 @@ class MeshControlPlaneIT {
         .contains("AGE");
     assertThat(table)
         .containsPattern(
-            "default\\s+\\S+\\s+istio-system\\s+1\\.30\\.3\\s+demo\\s+default\\s+True");
+            // The CRD's column order: Name, Age, Namespace, Profile, Version, Ready, Revision.
+            "default\\s+\\S+\\s+istio-system\\s+demo\\s+1\\.30\\.3\\s+True\\s+default");
   }
 
   @Test
