@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -55,10 +56,32 @@ public final class IstiodModel {
 
   private static final ObjectMapper YAML =
       new ObjectMapper(
-              new YAMLFactory()
+              YAMLFactory.builder()
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .stringQuotingChecker(new UnambiguousQuoting())
+                  .build())
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  /**
+   * Leaves a string bare only when no YAML 1.1 reader (istiod's) can take it for anything else:
+   * {@code 15}, {@code 1e3}, {@code 0x1F}, {@code .inf} or {@code 2001-12-14} would otherwise reach
+   * istiod as numbers or dates where MeshConfig wants a string (a proxyMetadata value, say).
+   */
+  static final class UnambiguousQuoting extends StringQuotingChecker.Default {
+    private static final java.util.regex.Pattern PLAIN =
+        java.util.regex.Pattern.compile("[A-Za-z_/][-A-Za-z0-9_./:%@]*");
+
+    @Override
+    public boolean needToQuoteName(String name) {
+      return super.needToQuoteName(name) || !PLAIN.matcher(name).matches();
+    }
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || !PLAIN.matcher(value).matches();
+    }
+  }
 
   private IstiodModel() {}
 

@@ -30,6 +30,7 @@ final class LenientSpecDeserializer extends StdDeserializer<MeshControlPlaneSpec
     } catch (IOException | IllegalArgumentException e) {
       var spec = new MeshControlPlaneSpec();
       spec.invalid = describe(e);
+      spec.raw = tree;
       return spec;
     }
   }

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -21,12 +25,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(using = LenientSpecDeserializer.class)
-@ValidationRule(
-    value =
-        "(has(oldSelf.namespace) ? oldSelf.namespace : '') == (has(self.namespace) ? self.namespace : '')",
-    message =
-        "spec.namespace is immutable: create another MeshControlPlane for a control plane in"
-            + " another namespace")
+@JsonSerialize(using = LenientSpecSerializer.class)
 public class MeshControlPlaneSpec {
 
   @JsonPropertyDescription(
@@ -50,6 +49,14 @@ public class MeshControlPlaneSpec {
   @Default("istio-system")
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
   @Size(max = 63)
+  // On the field, not the spec: the apiserver (1.35) estimates a spec-level
+  // oldSelf.namespace == self.namespace at over 100x the CEL cost budget and refuses the CRD.
+  // The default keeps the field present, so removing it cannot dodge the rule.
+  @ValidationRule(
+      value = "self == oldSelf",
+      message =
+          "spec.namespace is immutable: create another MeshControlPlane for a control plane in"
+              + " another namespace")
   public String namespace;
 
   @JsonPropertyDescription("Registry of the Istio images.")
@@ -71,8 +78,9 @@ public class MeshControlPlaneSpec {
   @JsonPropertyDescription(
       "Istio's MeshConfig (accessLogFile, enableTracing, outboundTrafficPolicy, defaultConfig,"
           + " extensionProviders, trustDomain, ...), rendered into the istio[-revision] ConfigMap"
-          + " over the profile's defaults.")
+          + " over the profile's defaults. Free-form: unknown fields are kept as they are.")
   @PreserveUnknownFields
+  @SchemaFrom(type = MeshConfigSchema.class)
   public Map<String, Object> meshConfig;
 
   @JsonPropertyDescription("The istiod deployment.")
@@ -99,6 +107,9 @@ public class MeshControlPlaneSpec {
 
   /** Why the stored spec could not be read, or null: set only by the lenient deserializer. */
   @JsonIgnore String invalid;
+
+  /** The unreadable spec as stored (written back unchanged by {@link LenientSpecSerializer}). */
+  @JsonIgnore JsonNode raw;
 
   /** Why this spec could not be read (the field and the problem), or null when it was read. */
   public String invalid() {
@@ -155,5 +166,6 @@ public class MeshControlPlaneSpec {
 
   /** The plain bean reading, used by {@link LenientSpecDeserializer} itself. */
   @JsonDeserialize(using = JsonDeserializer.None.class)
+  @JsonSerialize(using = JsonSerializer.None.class)
   static final class Strict extends MeshControlPlaneSpec {}
 }

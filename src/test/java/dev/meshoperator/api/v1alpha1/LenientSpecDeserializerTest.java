@@ -25,6 +25,15 @@ class LenientSpecDeserializerTest {
   }
 
   @Test
+  void aCopyThroughJsonIsJustAsUnreadable() {
+    // JOSDK clones primaries through JSON: the copy must not become a valid empty spec.
+    var cr = read("{\"istiod\":{\"replicas\":2147483648},\"profile\":\"demo\"}");
+    var copy = Serialization.unmarshal(Serialization.asJson(cr), MeshControlPlane.class);
+    assertThat(copy.getSpec().invalid()).isEqualTo(cr.getSpec().invalid());
+    assertThat(Serialization.asJson(copy)).contains("2147483648").contains("\"demo\"");
+  }
+
+  @Test
   void aWrongTypeNamesItsField() {
     var cr = read("{\"proxy\":{\"holdApplicationUntilProxyStarts\":{\"a\":1}}}");
     assertThat(cr.getSpec().invalid())
