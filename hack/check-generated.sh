@@ -3,7 +3,7 @@
 # inputs changed but its output was not committed. Never hand-edit these files.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-paths=(crds)
+paths=(crds kustomize)
 [ -d olm-bundle ] && paths+=(olm-bundle)
 changes=$(git status --porcelain -- "${paths[@]}")
 if [ -n "$changes" ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: unit tests, then the integration tests against the local control
 # plane (built from Go modules and cached on first use), then the check that generated files
-# committed to the repository (crds/, olm-bundle/) are up to date.
+# committed to the repository (crds/, kustomize/, olm-bundle/) are up to date.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash hack/build-k8s.sh >/dev/null

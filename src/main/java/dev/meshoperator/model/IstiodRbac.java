@@ -20,6 +20,8 @@ import java.util.List;
  *   <tr><td>{@link #gatewayControllerClusterRules()}</td><td>{@code clusterrole.yaml}</td><td>ClusterRole {@code istiod-gateway-controller[-<rev>]-<ns>}</td></tr>
  *   <tr><td>{@link #readerClusterRules()}</td><td>{@code reader-clusterrole.yaml}</td><td>ClusterRole {@code istio-reader-clusterrole[-<rev>]-<ns>}</td></tr>
  *   <tr><td>{@link #istiodNamespaceRules()}</td><td>{@code role.yaml}</td><td>Role {@code istiod[-<rev>]} in istiod's namespace</td></tr>
+ *   <tr><td>{@link #secretsReadRules()}</td><td>{@code clusterrole.yaml}, {@code reader-clusterrole.yaml}</td><td>the Secret rules of istiod's and the reader's ClusterRoles</td></tr>
+ *   <tr><td>{@link #namespaceSecretsRules()}</td><td>{@code role.yaml}</td><td>the Secret rule of istiod's Role</td></tr>
  * </table>
  *
  * <p>The chart's templates are rendered with its default values: {@code
@@ -37,6 +39,20 @@ import java.util.List;
  * validatingwebhookconfigurations}, because it still maintains the caBundle (and failurePolicy) of
  * the config validation webhook; like the chart, it gets no {@code patch} there, since istiod
  * writes that object with update, not patch.
+ *
+ * <p><b>Secrets are granted apart:</b> the chart's rules on Secrets (read cluster-wide for istiod
+ * and the reader; read and write in istiod's namespace) are not in the per-revision roles built
+ * from {@link #istiodClusterRules()}, {@link #readerClusterRules()} and {@link
+ * #istiodNamespaceRules()}. They are {@link #secretsReadRules()} and {@link
+ * #namespaceSecretsRules()}, held by two static ClusterRoles shipped with the operator ({@link
+ * OperatorRbac}) that each revision only binds. So the operator, which must hold every permission
+ * of a role it creates (it has no {@code escalate}), never holds cluster-wide Secret access. istiod
+ * gets exactly what the chart gives it.
+ *
+ * <p>The chart's {@code ingresses/status} rule has verb {@code *}; here it is {@code get, update,
+ * patch}, the only verbs a status subresource serves, so istiod's access is the same. The apiserver
+ * compares {@code *} literally when it checks that a role's creator holds the role's permissions,
+ * so the operator would otherwise need {@code *} itself.
  */
 public final class IstiodRbac {
 
@@ -109,7 +125,8 @@ public final class IstiodRbac {
         rule(List.of("discovery.k8s.io"), List.of("endpointslices"), READ),
         // Ingress controller.
         rule(List.of("networking.k8s.io"), List.of("ingresses", "ingressclasses"), READ),
-        rule(List.of("networking.k8s.io"), List.of("ingresses/status"), "*"),
+        // The chart says "*": a status subresource serves only these (see class doc).
+        rule(List.of("networking.k8s.io"), List.of("ingresses/status"), "get", "update", "patch"),
         // The CA's namespace controller writes istio-ca-root-cert into every namespace.
         rule(List.of(CORE), List.of("configmaps"), "create", "get", "list", "watch", "update"),
         // Verifies the JWTs workloads present.
@@ -142,8 +159,7 @@ public final class IstiodRbac {
             List.of("inferencepools/status"),
             "update",
             "patch"),
-        // Multi-cluster remote secrets and gateway credentials.
-        rule(List.of(CORE), List.of("secrets"), READ_GWL),
+        // Secrets (multi-cluster remote secrets, gateway credentials): secretsReadRules().
         // Multi-cluster services.
         rule(
             List.of(MCS_API_GROUP),
@@ -222,7 +238,7 @@ public final class IstiodRbac {
                 "nodes",
                 "replicationcontrollers",
                 "namespaces",
-                "secrets",
+                // secrets: secretsReadRules(), through a static ClusterRole (see class doc).
                 "configmaps"),
             READ),
         rule(List.of("networking.istio.io"), List.of("workloadentries"), READ_GWL),
@@ -249,7 +265,34 @@ public final class IstiodRbac {
         // Dry-run creates an invalid Gateway to check that the validation webhook is serving and
         // rejecting; nothing is persisted.
         rule(List.of("networking.istio.io"), List.of("gateways"), "create"),
-        // The CA's key and certs: istio-ca-secret (self-signed) or plugged-in cacerts.
+        // Secrets (the CA's key and certs): namespaceSecretsRules(), through a static ClusterRole.
+        // The status controller deletes its distribution-report configmap.
+        rule(List.of(CORE), List.of("configmaps"), "delete"),
+        // Leader election of the per-revision Gateway deployment controller uses a Lease; istiod's
+        // other elections use ConfigMaps, covered by the cluster rules.
+        rule(
+            List.of("coordination.k8s.io"), List.of("leases"), "get", "update", "patch", "create"));
+  }
+
+  /**
+   * Read access to every Secret, cluster-wide: the chart's Secret rule of istiod's ClusterRole
+   * ({@code get, watch, list}; the reader's says {@code get, list, watch}). By Istio's design:
+   * gateways get their TLS credentials from istiod over SDS (from Secrets in the gateways'
+   * namespaces, after a SubjectAccessReview), and istiod reads the multi-cluster remote secrets.
+   * Held by the static ClusterRole {@value OperatorRbac#ISTIOD_SECRETS_READER}.
+   */
+  public static List<PolicyRule> secretsReadRules() {
+    return List.of(rule(List.of(CORE), List.of("secrets"), READ_GWL));
+  }
+
+  /**
+   * istiod's Secret access in its own namespace ({@code role.yaml}): the CA's key and certs, {@code
+   * istio-ca-secret} (self-signed) or a plugged-in {@code cacerts}. Held by the static ClusterRole
+   * {@value OperatorRbac#ISTIOD_NAMESPACE_SECRETS}, bound per revision with a RoleBinding in
+   * istiod's namespace.
+   */
+  public static List<PolicyRule> namespaceSecretsRules() {
+    return List.of(
         rule(
             List.of(CORE),
             List.of("secrets"),
@@ -258,13 +301,7 @@ public final class IstiodRbac {
             "watch",
             "list",
             "update",
-            "delete"),
-        // The status controller deletes its distribution-report configmap.
-        rule(List.of(CORE), List.of("configmaps"), "delete"),
-        // Leader election of the per-revision Gateway deployment controller uses a Lease; istiod's
-        // other elections use ConfigMaps, covered by the cluster rules.
-        rule(
-            List.of("coordination.k8s.io"), List.of("leases"), "get", "update", "patch", "create"));
+            "delete"));
   }
 
   // A fresh rule each call: fabric8 models are mutable, so results must not share instances.

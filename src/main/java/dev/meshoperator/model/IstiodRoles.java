@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * istiod's Roles, ClusterRoles and their bindings, named per revision and namespace so several
- * control planes coexist. The rules themselves come from {@link IstiodRbac}.
+ * control planes coexist. The rules themselves come from {@link IstiodRbac}; istiod's Secret access
+ * comes from bindings to the operator's static ClusterRoles ({@link OperatorRbac}).
  */
 public final class IstiodRoles {
 
@@ -109,6 +110,58 @@ public final class IstiodRoles {
         .withLabels(MeshLabels.of(cp, IstiodModel.COMPONENT))
         .endMetadata()
         .withRules(IstiodRbac.istiodNamespaceRules())
+        .build();
+  }
+
+  /**
+   * Binds the static ClusterRole {@value OperatorRbac#ISTIOD_SECRETS_READER} (read every Secret) to
+   * istiod's and the reader's ServiceAccounts: the chart's Secret rules of their ClusterRoles.
+   */
+  public static ClusterRoleBinding secretsReaderBinding(ControlPlane cp) {
+    return new ClusterRoleBindingBuilder()
+        .withNewMetadata()
+        .withName(MeshNames.istiodSecretsReaderBinding(cp))
+        .withLabels(MeshLabels.of(cp, IstiodModel.COMPONENT))
+        .endMetadata()
+        .withNewRoleRef()
+        .withApiGroup(RBAC_GROUP)
+        .withKind("ClusterRole")
+        .withName(OperatorRbac.ISTIOD_SECRETS_READER)
+        .endRoleRef()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(MeshNames.istiodServiceAccount(cp))
+        .withNamespace(cp.namespace())
+        .endSubject()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(readerServiceAccountName(cp))
+        .withNamespace(cp.namespace())
+        .endSubject()
+        .build();
+  }
+
+  /**
+   * Binds the static ClusterRole {@value OperatorRbac#ISTIOD_NAMESPACE_SECRETS} to istiod's
+   * ServiceAccount in istiod's namespace only: the chart's Secret rule of istiod's Role.
+   */
+  public static RoleBinding namespaceSecretsBinding(ControlPlane cp) {
+    return new RoleBindingBuilder()
+        .withNewMetadata()
+        .withName(MeshNames.istiodSecretsRoleBinding(cp))
+        .withNamespace(cp.namespace())
+        .withLabels(MeshLabels.of(cp, IstiodModel.COMPONENT))
+        .endMetadata()
+        .withNewRoleRef()
+        .withApiGroup(RBAC_GROUP)
+        .withKind("ClusterRole")
+        .withName(OperatorRbac.ISTIOD_NAMESPACE_SECRETS)
+        .endRoleRef()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(MeshNames.istiodServiceAccount(cp))
+        .withNamespace(cp.namespace())
+        .endSubject()
         .build();
   }
 

@@ -75,6 +75,22 @@ public final class MeshNames {
     return clusterScoped(cp, "istio-reader-clusterrole");
   }
 
+  /**
+   * The ClusterRoleBinding giving istiod's and the reader's ServiceAccounts the static
+   * Secret-reading ClusterRole {@value OperatorRbac#ISTIOD_SECRETS_READER}.
+   */
+  public static String istiodSecretsReaderBinding(ControlPlane cp) {
+    return clusterScoped(cp, "istiod-secrets-reader");
+  }
+
+  /**
+   * The RoleBinding, in istiod's namespace, giving istiod the static ClusterRole {@value
+   * OperatorRbac#ISTIOD_NAMESPACE_SECRETS}: {@code istiod-secrets[-rev]}.
+   */
+  public static String istiodSecretsRoleBinding(ControlPlane cp) {
+    return cp.revisioned("istiod-secrets");
+  }
+
   /** istiod's ValidatingWebhookConfiguration for Istio config. */
   public static String validatingWebhook(ControlPlane cp) {
     return clusterScoped(cp, "istio-validator");

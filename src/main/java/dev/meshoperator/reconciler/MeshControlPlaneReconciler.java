@@ -25,6 +25,8 @@ import dev.meshoperator.reconciler.dependent.IstiodDeploymentDependent;
 import dev.meshoperator.reconciler.dependent.IstiodDisruptionBudgetDependent;
 import dev.meshoperator.reconciler.dependent.IstiodRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.IstiodRoleDependent;
+import dev.meshoperator.reconciler.dependent.IstiodSecretsReaderBindingDependent;
+import dev.meshoperator.reconciler.dependent.IstiodSecretsRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.IstiodServiceAccountDependent;
 import dev.meshoperator.reconciler.dependent.IstiodServiceDependent;
 import dev.meshoperator.reconciler.dependent.IstiodValidatingWebhookDependent;
@@ -51,7 +53,6 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,6 +115,14 @@ import org.jboss.logging.Logger;
           type = ReaderClusterRoleBindingDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
       @Dependent(
+          name = "istiod-secrets-reader-binding",
+          type = IstiodSecretsReaderBindingDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "istiod-secrets-rolebinding",
+          type = IstiodSecretsRoleBindingDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
           name = "mesh-configmap",
           type = MeshConfigMapDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
@@ -131,7 +140,9 @@ import org.jboss.logging.Logger;
             "istiod-serviceaccount",
             "mesh-configmap",
             "istiod-rolebinding",
-            "istiod-clusterrolebinding"
+            "istiod-clusterrolebinding",
+            "istiod-secrets-reader-binding",
+            "istiod-secrets-rolebinding"
           }),
       @Dependent(
           name = "istiod-hpa",
@@ -150,34 +161,8 @@ import org.jboss.logging.Logger;
           type = IstiodValidatingWebhookDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
     })
-// Events about what the operator did and what failed.
-@RBACRule(
-    apiGroups = "",
-    resources = "events",
-    verbs = {"create", "patch"})
-// istiod's roles grant permissions the operator does not hold itself: creating them needs
-// escalate, binding them needs bind.
-@RBACRule(
-    apiGroups = "rbac.authorization.k8s.io",
-    resources = {"clusterroles", "roles"},
-    verbs = {"escalate", "bind"})
-// spec.purgeIstioCrdsOnDelete: the CRDs dependent itself never deletes.
-@RBACRule(
-    apiGroups = "apiextensions.k8s.io",
-    resources = "customresourcedefinitions",
-    verbs = "delete")
-// The webhook's certificate Secret (operator namespace), and what the webhook reads from memory:
-// namespace labels and node kubelet versions.
-@RBACRule(
-    apiGroups = "",
-    resources = "secrets",
-    verbs = {"get", "list", "watch", "create", "update", "patch", "delete"})
-@RBACRule(
-    apiGroups = "",
-    resources = {"namespaces", "nodes"},
-    verbs = {"get", "list", "watch"})
-// A control plane's namespace is created when missing (ControlPlaneNamespaces).
-@RBACRule(apiGroups = "", resources = "namespaces", verbs = "create")
+// No @RBACRule: the operator's RBAC is dev.meshoperator.model.OperatorRbac (generated into
+// kustomize/base/rbac.yaml), not derived from the dependents.
 public class MeshControlPlaneReconciler
     implements Reconciler<MeshControlPlane>, Cleaner<MeshControlPlane> {
 

@@ -86,8 +86,7 @@ class InjectionIT {
               assertThat(hooks.getWebhooks())
                   .allSatisfy(
                       w -> {
-                        assertThat(w.getClientConfig().getUrl())
-                            .isEqualTo("https://127.0.0.1:18443/inject");
+                        assertThat(w.getClientConfig().getUrl()).isEqualTo(WebhookEndpoint.URL);
                         assertThat(w.getClientConfig().getCaBundle())
                             .isEqualTo(secret.getData().get("ca-bundle.crt"));
                       });

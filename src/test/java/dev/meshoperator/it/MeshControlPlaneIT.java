@@ -7,6 +7,7 @@ import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
 import dev.meshoperator.model.IstioCrds;
+import dev.meshoperator.model.OperatorRbac;
 import dev.meshoperator.testing.AuditLog;
 import dev.meshoperator.testing.LocalCluster;
 import dev.meshoperator.testing.LocalKubeTestResource;
@@ -95,7 +96,30 @@ class MeshControlPlaneIT {
             "istio-reader-clusterrole-istio-system")) {
       assertThat(admin.rbac().clusterRoles().withName(name).get()).as(name).isNotNull();
       assertThat(admin.rbac().clusterRoleBindings().withName(name).get()).as(name).isNotNull();
+      // Secrets come from the operator's static ClusterRoles, bound below.
+      assertThat(admin.rbac().clusterRoles().withName(name).get().getRules())
+          .as(name)
+          .noneMatch(r -> r.getResources().contains("secrets"));
     }
+    assertThat(
+            admin
+                .rbac()
+                .clusterRoleBindings()
+                .withName("istiod-secrets-reader-istio-system")
+                .get()
+                .getRoleRef()
+                .getName())
+        .isEqualTo(OperatorRbac.ISTIOD_SECRETS_READER);
+    assertThat(
+            admin
+                .rbac()
+                .roleBindings()
+                .inNamespace(NS)
+                .withName("istiod-secrets")
+                .get()
+                .getRoleRef()
+                .getName())
+        .isEqualTo(OperatorRbac.ISTIOD_NAMESPACE_SECRETS);
     assertThat(
             admin
                 .admissionRegistration()
@@ -122,6 +146,7 @@ class MeshControlPlaneIT {
         .contains("AGE");
     assertThat(table)
         .containsPattern(
+            // The CRD's column order: Name, Age, Namespace, Profile, Version, Ready, Revision.
             "default\\s+\\S+\\s+istio-system\\s+demo\\s+1\\.30\\.3\\s+True\\s+default");
   }
 
@@ -334,7 +359,7 @@ class MeshControlPlaneIT {
   @Test
   @Order(7)
   void deletingACanaryLeavesNoClusterScopedLeftovers() {
-    assertThat(clusterScopedOf(NS, "canary")).hasSize(8);
+    assertThat(clusterScopedOf(NS, "canary")).hasSize(9);
     admin.resources(MeshControlPlane.class).withName("canary").delete();
     await()
         .atMost(TIMEOUT)
@@ -349,7 +374,7 @@ class MeshControlPlaneIT {
                   .isNull();
             });
     // The default revision is untouched, and Istio's CRDs stay (users' config lives in them).
-    assertThat(clusterScopedOf(NS, "default")).hasSize(8);
+    assertThat(clusterScopedOf(NS, "default")).hasSize(9);
     assertThat(
             admin
                 .apiextensions()

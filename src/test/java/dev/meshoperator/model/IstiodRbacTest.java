@@ -56,6 +56,23 @@ class IstiodRbacTest {
   }
 
   @Test
+  void secretsAreGrantedApartAsTheChartHasThem() {
+    // istiod's ClusterRole and the reader's read every Secret (gateway SDS, remote secrets).
+    assertThat(verbs(IstiodRbac.istiodClusterRules(), "", "secrets")).isEmpty();
+    assertThat(verbs(IstiodRbac.secretsReadRules(), "", "secrets")).containsExactlyInAnyOrder(READ);
+    assertThat(IstiodRbac.secretsReadRules())
+        .allSatisfy(r -> assertThat(r.getResources()).containsExactly("secrets"));
+    assertThat(IstiodRbac.namespaceSecretsRules())
+        .allSatisfy(r -> assertThat(r.getResources()).containsExactly("secrets"));
+  }
+
+  @Test
+  void ingressStatusHasTheVerbsOfAStatusSubresourceNotAWildcard() {
+    assertThat(verbs(IstiodRbac.istiodClusterRules(), "networking.k8s.io", "ingresses/status"))
+        .containsExactlyInAnyOrder("get", "update", "patch");
+  }
+
+  @Test
   void istiodMaintainsTheValidationWebhookButNotTheInjector() {
     var rules = IstiodRbac.istiodClusterRules();
     // As the chart: istiod updates (never patches) the validating webhook's caBundle.
@@ -141,9 +158,11 @@ class IstiodRbacTest {
   void readerIsReadOnlyApartFromReviewsAndServiceExports() {
     var rules = IstiodRbac.readerClusterRules();
     for (String resource :
-        List.of("pods", "services", "nodes", "namespaces", "secrets", "configmaps", "endpoints")) {
+        List.of("pods", "services", "nodes", "namespaces", "configmaps", "endpoints")) {
       assertThat(verbs(rules, "", resource)).as(resource).containsExactlyInAnyOrder(READ);
     }
+    // The chart's read on Secrets is granted through a static ClusterRole (secretsReadRules).
+    assertThat(verbs(rules, "", "secrets")).isEmpty();
     assertThat(verbs(rules, "discovery.k8s.io", "endpointslices")).containsExactlyInAnyOrder(READ);
     assertThat(allows(rules, "security.istio.io", "authorizationpolicies", "list")).isTrue();
     assertThat(verbs(rules, "authentication.k8s.io", "tokenreviews")).containsExactly("create");
@@ -161,9 +180,11 @@ class IstiodRbacTest {
   }
 
   @Test
-  void namespaceRoleCoversCaSecretsConfigmapsAndLeases() {
+  void namespaceRoleCoversConfigmapsLeasesAndGateways() {
     var rules = IstiodRbac.istiodNamespaceRules();
-    assertThat(verbs(rules, "", "secrets"))
+    // The CA's Secrets: namespaceSecretsRules, through a static ClusterRole.
+    assertThat(verbs(rules, "", "secrets")).isEmpty();
+    assertThat(verbs(IstiodRbac.namespaceSecretsRules(), "", "secrets"))
         .containsExactlyInAnyOrder("create", "get", "watch", "list", "update", "delete");
     assertThat(verbs(rules, "", "configmaps")).containsExactly("delete");
     assertThat(verbs(rules, "coordination.k8s.io", "leases"))
@@ -179,6 +200,8 @@ class IstiodRbacTest {
             IstiodRbac.gatewayControllerClusterRules(),
             IstiodRbac.readerClusterRules(),
             IstiodRbac.istiodNamespaceRules(),
+            IstiodRbac.secretsReadRules(),
+            IstiodRbac.namespaceSecretsRules(),
             IstiodRbac.certificateSigningRules(List.of("example.com/signer")))) {
       assertThat(rules).isNotEmpty();
       for (PolicyRule r : rules) {
@@ -198,7 +221,9 @@ class IstiodRbacTest {
             IstiodRbac::istiodClusterRules,
             IstiodRbac::gatewayControllerClusterRules,
             IstiodRbac::readerClusterRules,
-            IstiodRbac::istiodNamespaceRules)) {
+            IstiodRbac::istiodNamespaceRules,
+            IstiodRbac::secretsReadRules,
+            IstiodRbac::namespaceSecretsRules)) {
       var first = f.get();
       assertThat(first).isEqualTo(f.get());
       first.get(0).getVerbs().add("escalate");
