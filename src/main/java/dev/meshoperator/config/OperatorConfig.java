@@ -35,9 +35,12 @@ public interface OperatorConfig {
     @WithDefault("/inject")
     String path();
 
-    /** Where the serving certificate is written for the HTTPS server (an emptyDir in a pod). */
-    @WithDefault("${java.io.tmpdir}/istio-operator/tls")
-    String tlsDirectory();
+    /**
+     * Where certificates.source=external finds tls.crt and tls.key (the mounted Secret). Unused
+     * with the built-in issuer, whose certificate is served from memory and never written to disk;
+     * there is deliberately no machine-wide default.
+     */
+    Optional<String> tlsDirectory();
 
     /** Largest AdmissionReview body accepted; larger ones get HTTP 400. */
     @WithDefault("4194304")

@@ -13,7 +13,7 @@ import dev.meshoperator.testing.AuditLog;
 import dev.meshoperator.testing.ConfigOverrides;
 import dev.meshoperator.testing.LocalCluster;
 import dev.meshoperator.testing.LocalKubeTestResource;
-import dev.meshoperator.webhook.TlsFiles;
+import dev.meshoperator.webhook.ServingTls;
 import dev.meshoperator.webhook.WebhookCertificateManager;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -23,12 +23,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.tls.CertificateUpdatedEvent;
-import io.quarkus.tls.TlsConfigurationRegistry;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +58,6 @@ class WebhookCertificateIT {
   @Inject OperatorConfig config;
   @Inject KubernetesClient operatorClient;
   @Inject Clock clock;
-  @Inject Event<CertificateUpdatedEvent> updated;
 
   @BeforeAll
   static void defaultRevision() {
@@ -282,28 +277,21 @@ class WebhookCertificateIT {
     assertThat(created.get()).isGreaterThanOrEqualTo(25);
   }
 
-  /** A second operator "replica": same cluster and config, its own files, another Secret name. */
-  private WebhookCertificateManager replica(String secretName) throws Exception {
-    var dir = Files.createTempDirectory("replica-tls-");
-    TlsFiles.ensurePlaceholder(dir);
+  /**
+   * A second operator "replica": same cluster and config, its own in-memory serving key manager
+   * (its own process would have its own HTTPS server), another Secret name, and another webhook
+   * URL, so it never publishes its CA bundle to the webhooks this operator serves.
+   */
+  private WebhookCertificateManager replica(String secretName) {
     OperatorConfig overridden =
         ConfigOverrides.of(
             config,
-            Map.of("certificates.secretName", secretName, "webhook.tlsDirectory", dir.toString()));
-    // Its own process would have its own HTTPS server: never reload this one's.
-    TlsConfigurationRegistry none =
-        new TlsConfigurationRegistry() {
-          public java.util.Optional<io.quarkus.tls.TlsConfiguration> get(String name) {
-            return java.util.Optional.empty();
-          }
-
-          public java.util.Optional<io.quarkus.tls.TlsConfiguration> getDefault() {
-            return java.util.Optional.empty();
-          }
-
-          public void register(String name, io.quarkus.tls.TlsConfiguration configuration) {}
-        };
-    return new WebhookCertificateManager(operatorClient, overridden, clock, none, updated);
+            Map.of(
+                "certificates.secretName",
+                secretName,
+                "webhook.url",
+                java.util.Optional.of("https://127.0.0.1:9/replica-of-" + secretName)));
+    return new WebhookCertificateManager(operatorClient, overridden, clock, new ServingTls());
   }
 
   /** The certificate the HTTPS server presents right now. */
@@ -323,10 +311,15 @@ class WebhookCertificateIT {
           }
         },
         null);
-    try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", 18443)) {
+    try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port())) {
       socket.startHandshake();
       return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
+  }
+
+  /** The HTTPS port of this run (moved by -D%test.quarkus.http.test-ssl-port beside others). */
+  static int port() {
+    return java.net.URI.create(WebhookEndpoint.URL).getPort();
   }
 
   static String fingerprint(X509Certificate c) {
