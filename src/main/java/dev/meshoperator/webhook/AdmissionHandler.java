@@ -82,7 +82,7 @@ public class AdmissionHandler {
       if (uid.isBlank()) {
         // The apiserver matches answers by uid; one without it cannot be a real request.
         outcome = "malformed";
-        return response("", false, "request.uid is required", null);
+        return response(uid, false, "request.uid is required", null);
       }
       if (!registry.ready()) {
         // Caches not synced or an informer stopped: the answer could be wrong, and an uninjected
