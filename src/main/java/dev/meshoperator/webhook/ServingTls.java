@@ -12,6 +12,7 @@ import io.quarkus.tls.runtime.KeyStoreProvider;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
+import jakarta.enterprise.inject.Default;
 import jakarta.inject.Singleton;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -32,6 +33,7 @@ import java.util.List;
  */
 @Singleton
 @Unremovable
+@Default // also injected plainly into the certificate manager and the metrics
 @Identifier(WebhookCertificateManager.TLS_CONFIGURATION)
 public class ServingTls implements KeyStoreProvider {
 
