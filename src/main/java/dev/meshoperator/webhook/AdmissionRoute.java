@@ -79,9 +79,12 @@ public class AdmissionRoute {
       refuse(ctx, 503, "overloaded", "too many admission requests in flight, retry shortly");
       return;
     }
+    // The chunks as they came (small, short-lived), joined into one array only once the body is
+    // complete: a refused body never grew a multi-MiB buffer.
     var state =
         new Object() {
-          Buffer body = Buffer.buffer((int) Math.min(Math.max(declared, 1024), BodyBudget.SMALL));
+          java.util.List<Buffer> chunks = new java.util.ArrayList<>();
+          int length;
           boolean finished;
           long timer;
         };
@@ -109,7 +112,7 @@ public class AdmissionRoute {
           if (state.finished) {
             return;
           }
-          int length = state.body.length() + chunk.length();
+          int length = state.length + chunk.length();
           if (length > max) {
             finish.run();
             refuse(ctx, 413, "too-large", "body exceeds " + max + " bytes");
@@ -118,7 +121,8 @@ public class AdmissionRoute {
             ctx.response().putHeader("Retry-After", "1");
             refuse(ctx, 503, "overloaded", "too many large admission requests in flight");
           } else {
-            state.body.appendBuffer(chunk);
+            state.chunks.add(chunk);
+            state.length = length;
           }
         });
     req.endHandler(
@@ -127,8 +131,13 @@ public class AdmissionRoute {
             return;
           }
           ctx.vertx().cancelTimer(state.timer);
-          byte[] bytes = state.body.getBytes();
-          state.body = null;
+          byte[] bytes = new byte[state.length];
+          int at = 0;
+          for (Buffer chunk : state.chunks) {
+            chunk.getBytes(bytes, at);
+            at += chunk.length();
+          }
+          state.chunks = null;
           if (bytes.length == 0) {
             finish.run();
             refuse(ctx, 400, "empty", "empty body: expected an AdmissionReview");

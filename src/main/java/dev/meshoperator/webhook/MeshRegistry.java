@@ -110,6 +110,16 @@ public class MeshRegistry {
     return readiness.get();
   }
 
+  /**
+   * Stops one informer as if it had failed (its restart then follows the normal backoff); for
+   * operators who want a fresh list of a kind, and for tests of the not-ready path.
+   */
+  public void stopInformer(Class<? extends HasMetadata> type) {
+    if (informers != null) {
+      informers.stop(type);
+    }
+  }
+
   /** Per informer: synced, starting (with the last error), or stopped; for the health check. */
   public Map<String, String> informerStates() {
     return informers == null ? Map.of() : informers.states();

@@ -12,7 +12,6 @@ import io.quarkus.tls.runtime.KeyStoreProvider;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
-import jakarta.enterprise.inject.Default;
 import jakarta.inject.Singleton;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -27,13 +26,16 @@ import java.util.List;
  * processes on a machine can share or overwrite each other's key, and a {@code kube-inject} run
  * leaves no key behind.
  *
+ * <p>Only the {@code @Identifier("webhook")} qualifier, never {@code @Default}: a default
+ * KeyStoreProvider would become the key store of the default TLS configuration too, and turn the
+ * plain-HTTP management interface (probes, metrics) into HTTPS.
+ *
  * <p>Quarkus asks for the key store at start-up, before the operator can read its Secret; until
  * then a throwaway self-signed certificate (made here, in memory, valid one day) is served. The
  * apiserver never trusts it: caBundle only ever carries the Secret's CA.
  */
 @Singleton
 @Unremovable
-@Default // also injected plainly into the certificate manager and the metrics
 @Identifier(WebhookCertificateManager.TLS_CONFIGURATION)
 public class ServingTls implements KeyStoreProvider {
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -71,7 +72,10 @@ public class WebhookCertificateManager {
   public record Status(String caBundlePem, Instant notAfter, String fingerprint, String error) {}
 
   public WebhookCertificateManager(
-      KubernetesClient client, OperatorConfig config, Clock clock, ServingTls tls) {
+      KubernetesClient client,
+      OperatorConfig config,
+      Clock clock,
+      @Identifier(TLS_CONFIGURATION) ServingTls tls) {
     this.client = client;
     this.config = config;
     this.clock = clock;

@@ -4,6 +4,7 @@ import dev.meshoperator.cli.CliMode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -20,7 +21,10 @@ public class WebhookMetrics {
   private final ServingTls tls;
   private final MeshRegistry registry;
 
-  public WebhookMetrics(MeterRegistry meters, ServingTls tls, MeshRegistry registry) {
+  public WebhookMetrics(
+      MeterRegistry meters,
+      @Identifier(WebhookCertificateManager.TLS_CONFIGURATION) ServingTls tls,
+      MeshRegistry registry) {
     this.meters = meters;
     this.tls = tls;
     this.registry = registry;

@@ -32,6 +32,20 @@ final class AdmissionTraffic implements AutoCloseable {
   private final List<String> handshakeFailures = new ArrayList<>();
   private final ExecutorService pool;
 
+  /**
+   * A client of its own for the pods, patient with the apiserver: attacks run in this same JVM on a
+   * shared machine and can starve the test's side for seconds; only what the apiserver answers (its
+   * webhook call failing, a pod not injected) should count as a failure.
+   */
+  static KubernetesClient patientClient(KubernetesClient admin) {
+    var config =
+        new io.fabric8.kubernetes.client.ConfigBuilder(admin.getConfiguration())
+            .withConnectionTimeout(60_000)
+            .withRequestTimeout(60_000)
+            .build();
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+  }
+
   AdmissionTraffic(
       KubernetesClient admin,
       String namespace,
