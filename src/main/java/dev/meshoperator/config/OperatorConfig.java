@@ -35,13 +35,31 @@ public interface OperatorConfig {
     @WithDefault("/inject")
     String path();
 
-    /** Where the serving certificate is written for the HTTPS server (an emptyDir in a pod). */
-    @WithDefault("${java.io.tmpdir}/istio-operator/tls")
-    String tlsDirectory();
+    /**
+     * Where certificates.source=external finds tls.crt and tls.key (the mounted Secret). Unused
+     * with the built-in issuer, whose certificate is served from memory and never written to disk;
+     * there is deliberately no machine-wide default.
+     */
+    Optional<String> tlsDirectory();
 
-    /** Largest AdmissionReview body accepted; larger ones get HTTP 400. */
+    /**
+     * Largest AdmissionReview body accepted (4 MiB; Istio's injector refuses over 6 MiB, etcd
+     * stores objects of at most 1.5 MiB); larger ones get HTTP 413 before they are buffered.
+     */
     @WithDefault("4194304")
     int maxBodyBytes();
+
+    /** A request whose body has not fully arrived by then gets 408 and its connection closed. */
+    @WithDefault("PT10S")
+    Duration bodyTimeout();
+
+    /** Admission requests read or processed at once; more get 503 with Retry-After. */
+    @WithDefault("512")
+    int maxInFlight();
+
+    /** Heap shared by the parts of bodies beyond their first 64 KiB (see BodyBudget). */
+    @WithDefault("33554432")
+    long largeBodyBudgetBytes();
   }
 
   /** Who issues the webhook's serving certificate. */

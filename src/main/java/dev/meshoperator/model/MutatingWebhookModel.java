@@ -17,8 +17,9 @@ import java.util.Optional;
  * semantics: {@code istio-injection=enabled} namespaces go to the default revision, {@code
  * istio.io/rev=<rev>} namespaces (without istio-injection) to that revision, and in unlabeled
  * namespaces pods opt in with {@code sidecar.istio.io/inject=true} (default revision) or the {@code
- * istio.io/rev} label. {@code sidecar.istio.io/inject=false} always opts out. System namespaces are
- * never sent to the webhook.
+ * istio.io/rev} label. {@code sidecar.istio.io/inject=false} always opts out. System namespaces and
+ * the operator's own namespace are never sent to the webhook: with failurePolicy Fail, a webhook
+ * that selected them could block the very pods (the operator's, kube-system's) that bring it back.
  */
 public final class MutatingWebhookModel {
 
@@ -34,7 +35,10 @@ public final class MutatingWebhookModel {
 
   private MutatingWebhookModel() {}
 
-  /** Where the apiserver reaches the operator's webhook. */
+  /**
+   * Where the apiserver reaches the operator's webhook. {@code serviceNamespace} is the operator's
+   * own namespace (its Service lives there), also in URL mode.
+   */
   public record Endpoint(
       Optional<String> url,
       String serviceName,
@@ -84,7 +88,7 @@ public final class MutatingWebhookModel {
               endpoint,
               caBundle,
               "namespace.sidecar-injector.istio.io",
-              namespaces(req(INJECTION, "In", "enabled")),
+              namespaces(endpoint, req(INJECTION, "In", "enabled")),
               selector(req(INJECT, "NotIn", "false"))));
       hooks.add(
           hook(
@@ -92,7 +96,7 @@ public final class MutatingWebhookModel {
               endpoint,
               caBundle,
               "object.sidecar-injector.istio.io",
-              namespaces(req(INJECTION, "DoesNotExist"), req(REV, "DoesNotExist")),
+              namespaces(endpoint, req(INJECTION, "DoesNotExist"), req(REV, "DoesNotExist")),
               selector(req(INJECT, "In", "true"), req(REV, "DoesNotExist"))));
     }
     hooks.add(
@@ -101,7 +105,7 @@ public final class MutatingWebhookModel {
             endpoint,
             caBundle,
             "rev.namespace.sidecar-injector.istio.io",
-            namespaces(req(REV, "In", cp.revision()), req(INJECTION, "DoesNotExist")),
+            namespaces(endpoint, req(REV, "In", cp.revision()), req(INJECTION, "DoesNotExist")),
             selector(req(INJECT, "NotIn", "false"))));
     hooks.add(
         hook(
@@ -109,7 +113,7 @@ public final class MutatingWebhookModel {
             endpoint,
             caBundle,
             "rev.object.sidecar-injector.istio.io",
-            namespaces(req(REV, "DoesNotExist"), req(INJECTION, "DoesNotExist")),
+            namespaces(endpoint, req(REV, "DoesNotExist"), req(INJECTION, "DoesNotExist")),
             selector(req(INJECT, "NotIn", "false"), req(REV, "In", cp.revision()))));
     var metadata =
         new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
@@ -152,14 +156,23 @@ public final class MutatingWebhookModel {
         .build();
   }
 
+  /** The namespaces a webhook never sees: the system ones and the operator's. */
+  static List<String> excludedNamespaces(Endpoint endpoint) {
+    var excluded = new ArrayList<>(SYSTEM_NAMESPACES);
+    if (endpoint.serviceNamespace() != null && !excluded.contains(endpoint.serviceNamespace())) {
+      excluded.add(endpoint.serviceNamespace());
+    }
+    return excluded;
+  }
+
   private static LabelSelector namespaces(
-      io.fabric8.kubernetes.api.model.LabelSelectorRequirement... requirements) {
+      Endpoint endpoint, io.fabric8.kubernetes.api.model.LabelSelectorRequirement... requirements) {
     var all = new ArrayList<>(List.of(requirements));
     all.add(
         new io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder()
             .withKey(NAMESPACE_NAME)
             .withOperator("NotIn")
-            .withValues(SYSTEM_NAMESPACES)
+            .withValues(excludedNamespaces(endpoint))
             .build());
     return new LabelSelectorBuilder().withMatchExpressions(all).build();
   }

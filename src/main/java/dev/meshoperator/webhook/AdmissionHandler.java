@@ -8,8 +8,6 @@ import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionResult;
 import dev.meshoperator.injection.Injector;
 import dev.meshoperator.injection.JsonPatches;
-import dev.meshoperator.model.ControlPlane;
-import dev.meshoperator.model.InjectionSettingsModel;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,6 +19,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -43,9 +42,22 @@ public class AdmissionHandler {
   private final MeshRegistry registry;
   private final MeterRegistry meters;
 
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+
   public AdmissionHandler(MeshRegistry registry, MeterRegistry meters) {
     this.registry = registry;
     this.meters = meters;
+  }
+
+  /** A real histogram ({@code _bucket} series), so latency quantiles aggregate across pods. */
+  private Timer durationTimer(String outcome) {
+    return Timer.builder("istio_operator_injection_duration")
+        .description("Time to answer one AdmissionReview, by outcome")
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(java.time.Duration.ofMillis(1))
+        .maximumExpectedValue(java.time.Duration.ofSeconds(10))
+        .register(meters);
   }
 
   public ObjectNode review(byte[] body) {
@@ -66,7 +78,23 @@ public class AdmissionHandler {
         return response(uid, false, "request body is not an AdmissionReview with a request", null);
       }
       JsonNode request = review.path("request");
-      uid = request.path("uid").asText("");
+      uid = request.path("uid").isTextual() ? request.path("uid").asText() : "";
+      if (uid.isBlank()) {
+        // The apiserver matches answers by uid; one without it cannot be a real request.
+        outcome = "malformed";
+        return response(uid, false, "request.uid is required", null);
+      }
+      if (!registry.ready()) {
+        // Caches not synced or an informer stopped: the answer could be wrong, and an uninjected
+        // pod admitted now would stay so. Refuse; the apiserver (or its controller) retries.
+        outcome = "not-ready";
+        return response(
+            uid,
+            false,
+            "the injection webhook is not ready (its caches are not synced); refusing rather than"
+                + " admitting the pod without its sidecar, retry shortly",
+            null);
+      }
       if (!"Pod".equals(request.path("kind").path("kind").asText("Pod"))
           || !request.path("object").isObject()) {
         outcome = "not-a-pod";
@@ -96,13 +124,21 @@ public class AdmissionHandler {
       Map<String, String> nsLabels = registry.namespaceLabels(namespace);
       // Which revision the labels select, then that revision's own policy.
       InjectionDecision selection = InjectionPolicy.defaults().evaluate(pod, namespace, nsLabels);
-      Optional<ControlPlane> cp =
+      Optional<MeshRegistry.Revision> cp =
           selection.revision() == null || selection.revision().isEmpty()
               ? Optional.empty()
-              : registry.controlPlane(selection.revision());
+              : registry.revision(selection.revision());
+      if (cp.isPresent() && cp.get().unusable() != null) {
+        // Never admit a pod of a revision without its sidecar because its spec is broken.
+        outcome = "denied";
+        return response(
+            uid,
+            false,
+            cp.get().unusable() + "; the pod is refused rather than created without its sidecar",
+            null);
+      }
       InjectionDecision decision =
-          cp.map(c -> InjectionSettingsModel.policy(c).evaluate(pod, namespace, nsLabels))
-              .orElse(selection);
+          cp.map(c -> c.policy().evaluate(pod, namespace, nsLabels)).orElse(selection);
       if (cp.isEmpty() && decision.inject()) {
         decision =
             new InjectionDecision(
@@ -118,22 +154,29 @@ public class AdmissionHandler {
         LOG.debugf("Not injecting %s/%s: %s", namespace, name(pod), decision.reason());
         return response(uid, true, null, skipPatch(pod, decision.reason()));
       }
-      var settings =
-          InjectionSettingsModel.settings(cp.get(), registry.nodesSupportNativeSidecars());
-      InjectionResult result = Injector.inject(pod, settings);
+      InjectionResult result = Injector.inject(pod, cp.get().settings());
       if (result instanceof InjectionResult.Denied denied) {
         outcome = "denied";
         return response(uid, false, denied.message(), null);
       }
       JsonNode patch = JsonPatches.diff(pod, result.pod());
       outcome = "injected";
-      return response(uid, true, null, patch);
+      ObjectNode answer = response(uid, true, null, patch);
+      String note = cp.get().nativeSidecarsNote();
+      if (note != null) {
+        // The safe choice, said where the pod's creator sees it (kubectl prints warnings).
+        meters
+            .counter("istio_operator_injection_native_sidecar_fallback", "reason", "no-node-info")
+            .increment();
+        ((ObjectNode) answer.path("response")).putArray("warnings").add(note);
+      }
+      return answer;
     } catch (RuntimeException | StackOverflowError e) {
       LOG.error("Injection failed unexpectedly", e);
       return response(uid, false, "injection failed: " + firstLine(e), null);
     } finally {
       meters.counter("istio_operator_injection_requests", "outcome", outcome).increment();
-      sample.stop(meters.timer("istio_operator_injection_duration", "outcome", outcome));
+      sample.stop(durations.computeIfAbsent(outcome, this::durationTimer));
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.meshoperator.webhook;
 
 import dev.meshoperator.certs.CertificateInfo;
+import dev.meshoperator.certs.Pem;
 import dev.meshoperator.certs.RenewalPolicy;
+import dev.meshoperator.certs.SecretData;
 import dev.meshoperator.certs.SubjectAlternativeNames;
 import dev.meshoperator.certs.WebhookCertificates;
 import dev.meshoperator.cli.CliMode;
@@ -12,19 +14,26 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.tls.CertificateUpdatedEvent;
-import io.quarkus.tls.TlsConfigurationRegistry;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -32,8 +41,9 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the webhook's serving certificate: the Secret is the source of truth, so every replica
  * serves the same certificate and a restart reuses it. Creation is race-free (create, and on
- * AlreadyExists adopt the winner's); updates use optimistic concurrency. The served files are
- * refreshed from the Secret and the HTTPS server reloads them without a restart.
+ * AlreadyExists adopt the winner's); updates use optimistic concurrency. The Secret's CA bundle is
+ * published to every injector webhook ({@link CaBundlePublisher}), and its leaf is switched into
+ * the running HTTPS server in memory ({@link ServingKeyManager}), never through a reload.
  */
 @ApplicationScoped
 public class WebhookCertificateManager {
@@ -41,37 +51,41 @@ public class WebhookCertificateManager {
   private static final Logger LOG = Logger.getLogger(WebhookCertificateManager.class);
   public static final String TLS_CONFIGURATION = "webhook";
 
+  /** How long every webhook must have trusted a new CA before its leaf is served. */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
   private final KubernetesClient client;
   private final OperatorConfig config;
   private final Clock clock;
-  private final TlsConfigurationRegistry tls;
-  private final Event<CertificateUpdatedEvent> updated;
+  private final ServingTls tls;
+  private final CaBundlePublisher bundles;
   private final AtomicReference<Status> status = new AtomicReference<>();
   private ScheduledExecutorService scheduler;
 
-  /** What is served now. */
+  /** The one pending re-check while a new CA settles (never a chain of them). */
+  private ScheduledFuture<?> gate;
+
+  private String trustedCa;
+  private long trustedSince;
+
+  /** What is served now (notAfter and fingerprint of the certificate the server presents). */
   public record Status(String caBundlePem, Instant notAfter, String fingerprint, String error) {}
 
   public WebhookCertificateManager(
       KubernetesClient client,
       OperatorConfig config,
       Clock clock,
-      TlsConfigurationRegistry tls,
-      Event<CertificateUpdatedEvent> updated) {
+      @Identifier(TLS_CONFIGURATION) ServingTls tls) {
     this.client = client;
     this.config = config;
     this.clock = clock;
     this.tls = tls;
-    this.updated = updated;
+    this.bundles = new CaBundlePublisher(client, config);
   }
 
   void onStart(@Observes StartupEvent event) {
     if (Boolean.getBoolean(CliMode.PROPERTY)) {
       return; // a command-line run (kube-inject) serves no webhook and needs no cluster
-    }
-    if (!selfSigned()) {
-      LOG.infof("Webhook certificates are provided externally in %s", tlsDir());
-      return;
     }
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -80,16 +94,21 @@ public class WebhookCertificateManager {
               t.setDaemon(true);
               return t;
             });
-    // First run synchronously, so the served certificate is the Secret's from the start.
-    check();
+    // The first check on the scheduler too: a slow or unreachable apiserver must not hold up the
+    // start (readiness stays DOWN until a real certificate is served).
     long every = config.certificates().checkInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::check, 0, every, TimeUnit.MILLISECONDS);
   }
 
   void onStop(@Observes ShutdownEvent event) {
     if (scheduler != null) {
       scheduler.shutdownNow();
     }
+  }
+
+  /** Whether the Secret's (or the mounted files') certificate is what the server presents. */
+  public boolean serving() {
+    return !tls.servingPlaceholder();
   }
 
   public boolean selfSigned() {
@@ -123,17 +142,21 @@ public class WebhookCertificateManager {
 
   private void run(Rotation forced) {
     try {
-      Secret secret = reconcileSecret(forced);
-      serve(secret);
+      if (selfSigned()) {
+        serve(reconcileSecret(forced));
+      } else {
+        serveExternalFiles();
+      }
     } catch (RuntimeException e) {
-      Status previous = status.get();
       String message = "webhook certificate check failed: " + e.getMessage();
       LOG.error(message, e);
+      Status previous = status.get();
       status.set(
-          previous == null
-              ? new Status(null, null, null, message)
-              : new Status(
-                  previous.caBundlePem(), previous.notAfter(), previous.fingerprint(), message));
+          new Status(
+              previous == null ? null : previous.caBundlePem(),
+              previous == null ? null : previous.notAfter(),
+              previous == null ? null : previous.fingerprint(),
+              message));
     }
   }
 
@@ -144,7 +167,7 @@ public class WebhookCertificateManager {
       Map<String, String> data =
           current == null || current.getData() == null
               ? Map.of()
-              : new java.util.HashMap<>(current.getData());
+              : new HashMap<>(current.getData());
       if (forced != null && current != null) {
         // What is missing is issued anew; a CA whose key is gone stays trusted in the bundle.
         data.remove(WebhookCertificates.TLS_CERT);
@@ -198,78 +221,92 @@ public class WebhookCertificateManager {
   }
 
   private void serve(Secret secret) {
-    var data = dev.meshoperator.certs.SecretData.fromBase64(secret.getData());
-    byte[] cert = data.get(WebhookCertificates.TLS_CERT);
-    byte[] key = data.get(WebhookCertificates.TLS_KEY);
-    Path dir = tlsDir();
-    boolean fresh =
-        !Arrays.equals(cert, TlsFiles.read(dir.resolve(TlsFiles.CERT)))
-            || !Arrays.equals(key, TlsFiles.read(dir.resolve(TlsFiles.KEY)));
-    if (fresh && !trustedByEveryWebhook(data.get(WebhookCertificates.CA_CERT))) {
-      // After a CA rotation the apiserver must trust the new CA before it sees a leaf signed by
-      // it; the reconciler publishes the bundle. Until then the old leaf (still trusted) serves.
+    var data = SecretData.fromBase64(secret.getData());
+    String bundleBase64 = secret.getData().get(WebhookCertificates.CA_BUNDLE);
+    // Every injector webhook gets the bundle (old and new CA during a rotation) first, whether or
+    // not its control plane's spec is accepted.
+    bundles.publish(bundleBase64);
+    List<X509Certificate> chain =
+        Pem.decodeCertificates(ascii(data.get(WebhookCertificates.TLS_CERT)));
+    PrivateKey key = Pem.decodePrivateKey(ascii(data.get(WebhookCertificates.TLS_KEY)));
+    ServingKeyManager keys = tls.keyManager();
+    boolean fresh = !keys.current().chain().equals(chain);
+    if (fresh && !tls.servingPlaceholder() && !caSettled(data)) {
+      // A leaf from a new CA is served only once the apiserver trusts that CA; until then the old
+      // leaf (still trusted, still valid) serves. One re-check is pending at a time.
       LOG.info("Waiting for every injector webhook to trust the new CA before serving its leaf");
-      scheduler.schedule(this::check, 2, TimeUnit.SECONDS);
+      if (scheduler != null && (gate == null || gate.isDone())) {
+        gate = scheduler.schedule(this::check, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+      }
       fresh = false;
     }
-    if (fresh) {
-      TlsFiles.write(dir, cert, key);
-      tls.get(TLS_CONFIGURATION)
-          .ifPresent(
-              c -> {
-                if (c.reload()) {
-                  updated.fire(new CertificateUpdatedEvent(TLS_CONFIGURATION, c));
-                }
-              });
-      LOG.info("Serving the webhook certificate from the Secret");
+    if (fresh && keys.serve(chain, key)) {
+      LOG.infof("Serving the webhook certificate %s", keys.current().fingerprint());
     }
-    var leaf =
-        dev.meshoperator.certs.Pem.decodeCertificate(
-            new String(cert, java.nio.charset.StandardCharsets.US_ASCII));
-
-    String bundle =
-        new String(
-            data.get(WebhookCertificates.CA_BUNDLE), java.nio.charset.StandardCharsets.US_ASCII);
-    status.set(
-        new Status(
-            bundle,
-            CertificateInfo.expiresAt(leaf),
-            CertificateInfo.sha256Fingerprint(leaf),
-            null));
+    publishStatus(ascii(data.get(WebhookCertificates.CA_BUNDLE)));
   }
 
-  /** Whether each MutatingWebhookConfiguration of this operator lists {@code caPem} in caBundle. */
-  private boolean trustedByEveryWebhook(byte[] caPem) {
-    if (caPem == null || scheduler == null) {
-      return true;
+  /**
+   * Whether the CA of {@code leaf} has been trusted by every injector webhook for at least {@link
+   * #SETTLE}: the apiserver reads webhook configurations from its own informer, so a patch it has
+   * just acknowledged may not be in use for a moment.
+   */
+  private boolean caSettled(Map<String, byte[]> data) {
+    X509Certificate ca = Pem.decodeCertificate(ascii(data.get(WebhookCertificates.CA_CERT)));
+    if (CertificateInfo.isIssuedBy(tls.keyManager().current().leaf(), ca)) {
+      return true; // a new leaf from the CA already in use: trusted already
     }
-    var ca =
-        dev.meshoperator.certs.Pem.decodeCertificate(
-            new String(caPem, java.nio.charset.StandardCharsets.US_ASCII));
-    var hooks =
-        client
-            .admissionRegistration()
-            .v1()
-            .mutatingWebhookConfigurations()
-            .withLabel("app.kubernetes.io/managed-by", "istio-operator")
-            .list()
-            .getItems();
-    for (var configuration : hooks) {
-      for (var hook : configuration.getWebhooks()) {
-        String bundle = hook.getClientConfig().getCaBundle();
-        if (bundle == null) {
-          return false;
-        }
-        String pem =
-            new String(
-                java.util.Base64.getDecoder().decode(bundle),
-                java.nio.charset.StandardCharsets.US_ASCII);
-        if (dev.meshoperator.certs.Pem.decodeCertificates(pem).stream().noneMatch(ca::equals)) {
-          return false;
-        }
-      }
+    if (!bundles.trustedByEveryWebhook(ca)) {
+      trustedCa = null;
+      return false;
     }
-    return true;
+    String fingerprint = CertificateInfo.sha256Fingerprint(ca);
+    if (!fingerprint.equals(trustedCa)) {
+      trustedCa = fingerprint;
+      trustedSince = System.nanoTime();
+      return false;
+    }
+    return System.nanoTime() - trustedSince >= SETTLE.toNanos();
+  }
+
+  /** source=external: the mounted files, served once they change (and parse). */
+  private void serveExternalFiles() {
+    Path dir =
+        tlsDirectory()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "mesh-operator.webhook.tls-directory is required with"
+                            + " mesh-operator.certificates.source=external"));
+    byte[] cert = read(dir.resolve(WebhookCertificates.TLS_CERT));
+    byte[] key = read(dir.resolve(WebhookCertificates.TLS_KEY));
+    List<X509Certificate> chain = Pem.decodeCertificates(ascii(cert));
+    if (tls.keyManager().serve(chain, Pem.decodePrivateKey(ascii(key)))) {
+      LOG.infof("Serving the webhook certificate from %s", dir);
+    }
+    publishStatus(null);
+  }
+
+  private void publishStatus(String bundlePem) {
+    var served = tls.keyManager().current();
+    // What the server presents now, not what the Secret holds (they differ while a new CA
+    // settles).
+    status.set(new Status(bundlePem, served.notAfter(), served.fingerprint(), null));
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static String ascii(byte[] bytes) {
+    if (bytes == null) {
+      throw new IllegalStateException("the webhook Secret lacks a certificate or key");
+    }
+    return new String(bytes, StandardCharsets.US_ASCII);
   }
 
   private WebhookCertificates issuer() {
@@ -289,7 +326,7 @@ public class WebhookCertificateManager {
         .withLoopback();
   }
 
-  Path tlsDir() {
-    return Path.of(config.webhook().tlsDirectory());
+  Optional<Path> tlsDirectory() {
+    return config.webhook().tlsDirectory().map(Path::of);
   }
 }

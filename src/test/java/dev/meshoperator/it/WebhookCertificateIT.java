@@ -3,6 +3,7 @@ package dev.meshoperator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
@@ -13,39 +14,29 @@ import dev.meshoperator.testing.AuditLog;
 import dev.meshoperator.testing.ConfigOverrides;
 import dev.meshoperator.testing.LocalCluster;
 import dev.meshoperator.testing.LocalKubeTestResource;
-import dev.meshoperator.webhook.TlsFiles;
+import dev.meshoperator.webhook.ServingTls;
 import dev.meshoperator.webhook.WebhookCertificateManager;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.tls.CertificateUpdatedEvent;
-import io.quarkus.tls.TlsConfigurationRegistry;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +53,6 @@ class WebhookCertificateIT {
   @Inject OperatorConfig config;
   @Inject KubernetesClient operatorClient;
   @Inject Clock clock;
-  @Inject Event<CertificateUpdatedEvent> updated;
 
   @BeforeAll
   static void defaultRevision() {
@@ -170,161 +160,164 @@ class WebhookCertificateIT {
                     .isEqualTo(bundle));
   }
 
+  /**
+   * A leaf and then a CA rotation while three clients create pods and four open fresh TLS
+   * connections to the webhook, with a second control plane whose spec is refused (unsupported
+   * version): its webhook must get the new CA too, or the rotation could never complete.
+   */
   @Test
   void podsKeepBeingInjectedAcrossLeafAndCaRotation() throws Exception {
-    admin
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName("rotation")
-                .withLabels(Map.of("istio-injection", "enabled"))
-                .endMetadata()
-                .build())
-        .serverSideApply();
+    WebhookEndpoint.namespace(admin, "rotation", Map.of("istio-injection", "enabled"));
     await()
         .atMost(TIMEOUT)
         .until(
             () ->
                 admin.serviceAccounts().inNamespace("rotation").withName("default").get() != null);
-
-    var created = new AtomicInteger();
-    var failures = new ArrayList<String>();
-    var stop = new AtomicBoolean();
-    var creator = Executors.newSingleThreadExecutor();
-    creator.submit(
-        () -> {
-          int i = 0;
-          while (!stop.get() && i < 400) {
-            try {
-              Pod p =
-                  admin
-                      .pods()
-                      .inNamespace("rotation")
-                      .resource(
-                          new PodBuilder()
-                              .withNewMetadata()
-                              .withName("p" + i)
-                              .endMetadata()
-                              .withNewSpec()
-                              .addNewContainer()
-                              .withName("app")
-                              .withImage("registry.example/app:1")
-                              .endContainer()
-                              .endSpec()
-                              .build())
-                      .create();
-              boolean injected =
-                  p.getSpec().getInitContainers().stream()
-                          .anyMatch(c -> c.getName().equals("istio-proxy"))
-                      || p.getSpec().getContainers().stream()
-                          .anyMatch(c -> c.getName().equals("istio-proxy"));
-              if (!injected) {
-                synchronized (failures) {
-                  failures.add("p" + i + " not injected");
-                }
-              }
-              created.incrementAndGet();
-            } catch (RuntimeException e) {
-              synchronized (failures) {
-                failures.add("p" + i + ": " + e.getMessage());
-              }
-            }
-            i++;
-            Thread.sleep(100);
-          }
-          return null;
-        });
+    String refusedHook = refusedControlPlane();
 
     X509Certificate first =
         await()
             .atMost(TIMEOUT)
             .ignoreExceptions()
             .until(WebhookCertificateIT::served, c -> c != null);
-    await().atMost(TIMEOUT).until(() -> created.get() >= 5);
+    AdmissionTraffic traffic;
+    try (var t = new AdmissionTraffic(admin, "rotation", "p", 3, 150, 4, port())) {
+      traffic = t;
+      await().atMost(TIMEOUT).until(() -> t.created() >= 5);
 
-    manager.rotate(WebhookCertificateManager.Rotation.LEAF);
-    await().atMost(TIMEOUT).ignoreExceptions().until(() -> !served().equals(first));
-    X509Certificate afterLeaf =
-        await()
-            .atMost(TIMEOUT)
-            .ignoreExceptions()
-            .until(WebhookCertificateIT::served, c -> c != null);
-    assertThat(afterLeaf.getIssuerX500Principal()).isEqualTo(first.getIssuerX500Principal());
-    int mark = created.get();
-    await().atMost(TIMEOUT).until(() -> created.get() >= mark + 10);
+      manager.rotate(WebhookCertificateManager.Rotation.LEAF);
+      await().atMost(TIMEOUT).ignoreExceptions().until(() -> !served().equals(first));
+      X509Certificate afterLeaf = served();
+      assertThat(afterLeaf.getIssuerX500Principal()).isEqualTo(first.getIssuerX500Principal());
+      int mark = t.created();
+      await().atMost(TIMEOUT).until(() -> t.created() >= mark + 10);
 
-    manager.rotate(WebhookCertificateManager.Rotation.CA);
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> !served().getIssuerX500Principal().equals(first.getIssuerX500Principal()));
-    var secret = admin.secrets().inNamespace("istio-operator").withName(SECRET).get();
-    List<X509Certificate> bundle =
-        Pem.decodeCertificates(
-            new String(
-                Base64.getDecoder().decode(secret.getData().get("ca-bundle.crt")),
-                StandardCharsets.US_ASCII));
-    assertThat(bundle).as("old and new CA during the overlap").hasSize(2);
-    int mark2 = created.get();
-    await().atMost(TIMEOUT).until(() -> created.get() >= mark2 + 10);
-
-    stop.set(true);
-    creator.shutdown();
-    assertThat(creator.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-    System.out.println(
-        "[rotation] pods created across leaf and CA rotation: "
-            + created.get()
-            + ", failures: "
-            + failures.size());
-    assertThat(failures).isEmpty();
-    assertThat(created.get()).isGreaterThanOrEqualTo(25);
+      manager.rotate(WebhookCertificateManager.Rotation.CA);
+      X509Certificate afterCa =
+          await()
+              .atMost(TIMEOUT)
+              .ignoreExceptions()
+              .until(
+                  WebhookCertificateIT::served,
+                  c -> !c.getIssuerX500Principal().equals(first.getIssuerX500Principal()));
+      var secret = admin.secrets().inNamespace("istio-operator").withName(SECRET).get();
+      List<X509Certificate> bundle =
+          Pem.decodeCertificates(decode(secret.getData().get("ca-bundle.crt")));
+      assertThat(bundle).as("old and new CA during the overlap").hasSize(2);
+      X509Certificate newCa = Pem.decodeCertificate(decode(secret.getData().get("ca.crt")));
+      assertThat(CertificateInfo.isIssuedBy(afterCa, newCa)).isTrue();
+      // Every injector webhook trusts the new CA, the refused control plane's included.
+      var hooks =
+          admin
+              .admissionRegistration()
+              .v1()
+              .mutatingWebhookConfigurations()
+              .withLabel("app.kubernetes.io/managed-by", "istio-operator")
+              .list()
+              .getItems();
+      assertThat(hooks).extracting(h -> h.getMetadata().getName()).contains(refusedHook);
+      assertThat(hooks.stream().flatMap(h -> h.getWebhooks().stream()))
+          .allSatisfy(
+              w ->
+                  assertThat(Pem.decodeCertificates(decode(w.getClientConfig().getCaBundle())))
+                      .as(w.getName())
+                      .contains(newCa));
+      int mark2 = t.created();
+      await().atMost(TIMEOUT).until(() -> t.created() >= mark2 + 10);
+    }
+    System.out.println("[rotation] across leaf and CA rotation: " + traffic.summary());
+    assertThat(traffic.failures()).isEmpty();
+    assertThat(traffic.handshakeFailures()).isEmpty();
+    assertThat(traffic.created()).isGreaterThanOrEqualTo(25);
+    assertThat(traffic.handshakes()).isGreaterThan(100);
   }
 
-  /** A second operator "replica": same cluster and config, its own files, another Secret name. */
-  private WebhookCertificateManager replica(String secretName) throws Exception {
-    var dir = Files.createTempDirectory("replica-tls-");
-    TlsFiles.ensurePlaceholder(dir);
+  /**
+   * A canary control plane that first gets its injector webhook, then is refused (an unsupported
+   * version), so its workflow no longer runs. Returns its webhook's name.
+   */
+  private String refusedControlPlane() {
+    WebhookEndpoint.namespace(admin, "rotation-refused", Map.of());
+    String manifest =
+        """
+        apiVersion: meshoperator.dev/v1alpha1
+        kind: MeshControlPlane
+        metadata: {name: refused, namespace: rotation-refused}
+        spec: {profile: minimal, revision: refused, version: %s}
+        """;
+    admin
+        .resource(
+            Serialization.unmarshal(
+                manifest.formatted(IstioVersions.DEFAULT), GenericKubernetesResource.class))
+        .serverSideApply();
+    String hook = "istio-sidecar-injector-refused-rotation-refused";
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                admin
+                        .admissionRegistration()
+                        .v1()
+                        .mutatingWebhookConfigurations()
+                        .withName(hook)
+                        .get()
+                    != null);
+    admin
+        .resource(
+            Serialization.unmarshal(manifest.formatted("1.20.0"), GenericKubernetesResource.class))
+        .serverSideApply();
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .resources(MeshControlPlane.class)
+                            .inNamespace("rotation-refused")
+                            .withName("refused")
+                            .get()
+                            .getStatus()
+                            .condition(MeshControlPlaneStatus.RECONCILED))
+                    .get()
+                    .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"))
+                    .satisfies(c -> assertThat(c.getMessage()).contains("1.20.0")));
+    return hook;
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A second operator "replica": same cluster and config, its own in-memory serving key manager
+   * (its own process would have its own HTTPS server), another Secret name, and another webhook
+   * URL, so it never publishes its CA bundle to the webhooks this operator serves.
+   */
+  private WebhookCertificateManager replica(String secretName) {
     OperatorConfig overridden =
         ConfigOverrides.of(
             config,
-            Map.of("certificates.secretName", secretName, "webhook.tlsDirectory", dir.toString()));
-    // Its own process would have its own HTTPS server: never reload this one's.
-    TlsConfigurationRegistry none =
-        new TlsConfigurationRegistry() {
-          public java.util.Optional<io.quarkus.tls.TlsConfiguration> get(String name) {
-            return java.util.Optional.empty();
-          }
-
-          public java.util.Optional<io.quarkus.tls.TlsConfiguration> getDefault() {
-            return java.util.Optional.empty();
-          }
-
-          public void register(String name, io.quarkus.tls.TlsConfiguration configuration) {}
-        };
-    return new WebhookCertificateManager(operatorClient, overridden, clock, none, updated);
+            Map.of(
+                "certificates.secretName",
+                secretName,
+                "webhook.url",
+                java.util.Optional.of("https://127.0.0.1:9/replica-of-" + secretName)));
+    return new WebhookCertificateManager(operatorClient, overridden, clock, new ServingTls());
   }
 
   /** The certificate the HTTPS server presents right now. */
   private static X509Certificate served() throws Exception {
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(
-        null,
-        new TrustManager[] {
-          new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-            public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-            public X509Certificate[] getAcceptedIssuers() {
-              return new X509Certificate[0];
-            }
-          }
-        },
-        null);
-    try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", 18443)) {
+    SSLContext ctx = AdmissionTraffic.trustAll();
+    try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port())) {
       socket.startHandshake();
       return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
+  }
+
+  /** The HTTPS port of this run (moved by -D%test.quarkus.http.test-ssl-port beside others). */
+  static int port() {
+    return java.net.URI.create(WebhookEndpoint.URL).getPort();
   }
 
   static String fingerprint(X509Certificate c) {

@@ -35,8 +35,24 @@ class MutatingWebhookModelTest {
               assertThat(w.getTimeoutSeconds()).isEqualTo(10);
               assertThat(w.getClientConfig().getCaBundle()).isEqualTo("Q0E=");
               assertThat(w.getClientConfig().getService().getPath()).isEqualTo("/inject");
-              assertThat(w.getNamespaceSelector().getMatchExpressions())
-                  .anySatisfy(r -> assertThat(r.getValues()).contains("kube-system"));
+              // The operator's own namespace too: a Fail webhook must not gate its own pods.
+              assertThat(
+                      expr(
+                              w.getNamespaceSelector().getMatchExpressions(),
+                              "kubernetes.io/metadata.name")
+                          .getValues())
+                  .containsExactlyInAnyOrder(
+                      "kube-system",
+                      "kube-public",
+                      "kube-node-lease",
+                      "local-path-storage",
+                      "istio-operator");
+              assertThat(
+                      expr(
+                              w.getNamespaceSelector().getMatchExpressions(),
+                              "kubernetes.io/metadata.name")
+                          .getOperator())
+                  .isEqualTo("NotIn");
             });
     assertThat(
             expr(

@@ -45,10 +45,8 @@ public final class Demo {
       step("Starting the operator as ServiceAccount istio-operator/istio-operator");
       Path operatorLog = cp.workDir().resolve("operator.log");
       // The apiserver calls the webhook at a loopback URL (no kube-proxy here); the HTTPS
-      // server starts with a placeholder certificate that the operator replaces from its Secret.
+      // server starts with an in-memory placeholder that the operator replaces from its Secret.
       int webhookPort = freePort();
-      Path tls = cp.workDir().resolve("webhook-tls");
-      dev.meshoperator.webhook.TlsFiles.ensurePlaceholder(tls);
       var pb =
           new ProcessBuilder(javaBinary(), "-jar", jar.toString())
               .redirectErrorStream(true)
@@ -57,7 +55,6 @@ public final class Demo {
       pb.environment().put("QUARKUS_HTTP_SSL_PORT", String.valueOf(webhookPort));
       pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
       pb.environment().put("MESH_OPERATOR_NAMESPACE", ClusterSetup.OPERATOR_NAMESPACE);
-      pb.environment().put("MESH_OPERATOR_WEBHOOK_TLS_DIRECTORY", tls.toString());
       pb.environment()
           .put("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + webhookPort + "/inject");
       Process operator = pb.start();

@@ -1,12 +1,7 @@
 package dev.meshoperator.testing;
 
-import dev.meshoperator.webhook.TlsFiles;
 import io.fabric8.kubernetes.client.Config;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,16 +19,6 @@ public class LocalKubeTestResource implements QuarkusTestResourceLifecycleManage
             .serviceAccountConfig(
                 ClusterSetup.OPERATOR_NAMESPACE, ClusterSetup.OPERATOR_SERVICE_ACCOUNT);
     Map<String, String> config = new HashMap<>();
-    // The HTTPS server needs certificate files before it starts; the operator replaces these
-    // with the webhook Secret's moments later.
-    Path tls;
-    try {
-      tls = Files.createTempDirectory("webhook-tls-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    TlsFiles.ensurePlaceholder(tls);
-    config.put("mesh-operator.webhook.tls-directory", tls.toString());
     config.put("mesh-operator.namespace", ClusterSetup.OPERATOR_NAMESPACE);
     config.put("quarkus.kubernetes-client.api-server-url", sa.getMasterUrl());
     config.put("quarkus.kubernetes-client.token", sa.getOauthToken());
