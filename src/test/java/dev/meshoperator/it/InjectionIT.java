@@ -270,7 +270,9 @@ class InjectionIT {
             .inNamespace("blue-apps")
             .resource(pod("app", Map.of("app", "x"), false))
             .create();
-    assertThat(containerNames(p)).contains("istio-proxy");
+    assertThat(containerNames(p))
+        .as("containers; annotations %s", p.getMetadata().getAnnotations())
+        .contains("istio-proxy");
     Container proxy = proxy(p);
     assertThat(proxy.getImage()).isEqualTo("docker.io/istio/proxyv2:1.30.2");
     assertThat(env(proxy, "CA_ADDR")).isEqualTo("istiod-blue.mesh-blue.svc:15012");

@@ -242,8 +242,8 @@ class WebhookCertificateIT {
         """
         apiVersion: meshoperator.dev/v1alpha1
         kind: MeshControlPlane
-        metadata: {name: refused, namespace: rotation-refused}
-        spec: {profile: minimal, revision: refused, version: %s}
+        metadata: {name: refused}
+        spec: {profile: minimal, namespace: rotation-refused, version: %s}
         """;
     admin
         .resource(
@@ -274,7 +274,6 @@ class WebhookCertificateIT {
                 assertThat(
                         admin
                             .resources(MeshControlPlane.class)
-                            .inNamespace("rotation-refused")
                             .withName("refused")
                             .get()
                             .getStatus()

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class WebhookReadinessIT {
 
   private static final String NS = "readiness";
-  private static final String ROLE = "meshcontrolplane-cluster-role";
+  private static final String ROLE = dev.meshoperator.model.OperatorRbac.NAME;
   private static final String READY =
       "http://127.0.0.1:"
           + ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class)
@@ -102,33 +102,39 @@ class WebhookReadinessIT {
     return given().get(READY).statusCode();
   }
 
-  /** Removes "nodes" from the operator's ClusterRole; returns the rule's index. */
+  /**
+   * Removes "nodes" from every rule of the operator's ClusterRole (its own rule and those it holds
+   * to grant istiod); returns the original rules as JSON for {@link #restoreNodes}.
+   */
   private String revokeNodes() {
     var role = admin.rbac().clusterRoles().withName(ROLE).get();
-    for (int i = 0; i < role.getRules().size(); i++) {
-      if (role.getRules().get(i).getResources().equals(List.of("namespaces", "nodes"))) {
-        patchResources(i, "[\"namespaces\"]");
-        return Integer.toString(i);
+    String original = io.fabric8.kubernetes.client.utils.Serialization.asJson(role.getRules());
+    List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> without = new java.util.ArrayList<>();
+    for (var rule : role.getRules()) {
+      var copy = new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder(rule).build();
+      if (copy.getResources() != null && copy.getResources().contains("nodes")) {
+        copy.setResources(copy.getResources().stream().filter(r -> !"nodes".equals(r)).toList());
+        if (copy.getResources().isEmpty()) {
+          continue;
+        }
       }
+      without.add(copy);
     }
-    throw new IllegalStateException("no namespaces/nodes rule in " + ROLE);
+    replaceRules(io.fabric8.kubernetes.client.utils.Serialization.asJson(without));
+    return original;
   }
 
-  private void restoreNodes(String index) {
-    patchResources(Integer.parseInt(index), "[\"namespaces\",\"nodes\"]");
+  private void restoreNodes(String originalRules) {
+    replaceRules(originalRules);
   }
 
-  private void patchResources(int index, String resources) {
+  private void replaceRules(String rulesJson) {
     admin
         .rbac()
         .clusterRoles()
         .withName(ROLE)
         .patch(
             PatchContext.of(PatchType.JSON),
-            "[{\"op\":\"replace\",\"path\":\"/rules/"
-                + index
-                + "/resources\",\"value\":"
-                + resources
-                + "}]");
+            "[{\"op\":\"replace\",\"path\":\"/rules\",\"value\":" + rulesJson + "}]");
   }
 }

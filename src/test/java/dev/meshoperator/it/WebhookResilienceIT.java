@@ -143,12 +143,13 @@ class WebhookResilienceIT {
         Runtime.getRuntime().maxMemory() >> 20);
     assertThat(traffic.failures()).isEmpty();
     assertThat(traffic.created()).isEqualTo(16);
-    // The client usually sees its write fail ("closed"): the server answers 413 (or 503) as soon
-    // as it knows and closes the connection while the client is still sending. Its own count says
-    // every one was refused.
+    // The client usually sees its write fail ("closed"): the server answers as soon as it knows
+    // and closes the connection while the client is still sending. Bodies declaring their length
+    // are refused by Quarkus' own max-body-size check (413, before any route); chunked ones by the
+    // admission route (413 past 4 MiB, 503 without room, 408 if too slow), which counts them.
     assertThat(outcomes.keySet())
-        .allMatch(k -> k.equals("413") || k.equals("503") || k.equals("closed"));
-    assertThat(refusedTotal() - refusedBefore).isEqualTo(attackers);
+        .allMatch(k -> k.equals("413") || k.equals("503") || k.equals("408") || k.equals("closed"));
+    assertThat(refusedTotal() - refusedBefore).isGreaterThanOrEqualTo(attackers / 2.0);
     // 120 bodies of 15.5 MB buffered at once would be 1.8 GiB. The budget lets bodies hold at most
     // 64 MiB live, in small chunks; the margin is for everything else this JVM does meanwhile.
     assertThat(heap.peak.get() - heap.before).isLessThan(256L << 20);
@@ -160,7 +161,11 @@ class WebhookResilienceIT {
     return metrics
         .lines()
         .filter(l -> l.startsWith("istio_operator_webhook_http_refused_total{"))
-        .filter(l -> l.contains("reason=\"too-large\"") || l.contains("reason=\"overloaded\""))
+        .filter(
+            l ->
+                l.contains("reason=\"too-large\"")
+                    || l.contains("reason=\"overloaded\"")
+                    || l.contains("reason=\"timeout\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }
