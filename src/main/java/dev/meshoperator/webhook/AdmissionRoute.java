@@ -71,6 +71,11 @@ public class AdmissionRoute {
     long declared = contentLength(req);
     if (declared > max) {
       refuse(ctx, 413, "too-large", "body of " + declared + " bytes exceeds " + max);
+      drainThenClose(ctx, declared);
+      return;
+    }
+    if (declared == 0) {
+      refuse(ctx, 400, "empty", "empty body: expected an AdmissionReview");
       return;
     }
     BodyBudget.Lease lease = budget.open();
@@ -116,6 +121,7 @@ public class AdmissionRoute {
           if (length > max) {
             finish.run();
             refuse(ctx, 413, "too-large", "body exceeds " + max + " bytes");
+            drainThenClose(ctx, 2L * max);
           } else if (!lease.grow(length)) {
             finish.run();
             ctx.response().putHeader("Retry-After", "1");
@@ -125,8 +131,8 @@ public class AdmissionRoute {
             state.length = length;
           }
         });
-    req.endHandler(
-        v -> {
+    Runnable complete =
+        () -> {
           if (state.finished) {
             return;
           }
@@ -157,7 +163,15 @@ public class AdmissionRoute {
                       refuse(ctx, 500, "error", "injection failed");
                     }
                   });
-        });
+        };
+    req.endHandler(v -> complete.run());
+    // An empty HTTP/2 request (HEADERS with END_STREAM) may have ended before this route ran:
+    // its end event is not delivered again.
+    if (req.isEnded()) {
+      complete.run();
+    } else {
+      req.resume();
+    }
   }
 
   private void refuse(RoutingContext ctx, int status, String reason, String message) {
@@ -168,17 +182,53 @@ public class AdmissionRoute {
     }
     boolean http1 = ctx.request().version() != HttpVersion.HTTP_2;
     if (http1) {
-      // The rest of the body is not wanted: close instead of reading it to keep the connection.
+      // The rest of the body is not wanted: the connection is not kept.
       response.putHeader("Connection", "close");
     } else {
-      ctx.request().pause(); // no more flow-control credit for this stream
+      ctx.request().pause(); // no more flow-control credit for this stream; others go on
     }
     var written =
         response.setStatusCode(status).putHeader("Content-Type", "text/plain").end(message);
-    if (http1) {
+    if (http1 && !"too-large".equals(reason)) {
       written.onComplete(v -> ctx.request().connection().close());
     }
   }
+
+  /**
+   * After a 413 on HTTP/1.x: discard what the client still sends (at most {@code upTo} bytes, at
+   * most {@link #DRAIN}), then close. A client that writes its whole body before reading (most do)
+   * then gets to read the refusal instead of a broken pipe; nothing is kept in memory.
+   */
+  private void drainThenClose(RoutingContext ctx, long upTo) {
+    HttpServerRequest req = ctx.request();
+    if (req.version() == HttpVersion.HTTP_2) {
+      return;
+    }
+    var connection = req.connection();
+    if (req.isEnded()) {
+      ctx.response().endHandler(v -> connection.close());
+      return;
+    }
+    long[] seen = {0};
+    long timer = ctx.vertx().setTimer(DRAIN.toMillis(), id -> connection.close());
+    req.handler(
+        chunk -> {
+          seen[0] += chunk.length();
+          if (seen[0] > upTo) {
+            ctx.vertx().cancelTimer(timer);
+            connection.close();
+          }
+        });
+    req.endHandler(
+        v -> {
+          ctx.vertx().cancelTimer(timer);
+          connection.close();
+        });
+    req.resume();
+  }
+
+  /** Longest a refused client may go on sending before its connection is closed. */
+  static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(5);
 
   private static boolean isJson(String contentType) {
     String t = contentType.toLowerCase(Locale.ROOT).trim();

@@ -61,6 +61,9 @@ class KubeInjectCliIT {
   Result runJar(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Its own temp directory, so the test can see what the command leaves there.
+    Files.createDirectories(dir.resolve("tmp"));
+    command.add("-Djava.io.tmpdir=" + dir.resolve("tmp"));
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));
@@ -106,6 +109,11 @@ class KubeInjectCliIT {
         .doesNotContain("Exception")
         .doesNotContain("Starting operator")
         .doesNotContain("Listening on: http");
+    // An offline command writes no key or certificate anywhere it could be found by others.
+    try (var files = Files.walk(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .noneMatch(n -> n.endsWith(".key") || n.endsWith(".crt") || n.endsWith(".pem"));
+    }
   }
 
   static List<String> names(JsonNode containers) {

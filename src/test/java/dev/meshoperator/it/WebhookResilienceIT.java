@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -153,6 +154,34 @@ class WebhookResilienceIT {
     // 120 bodies of 15.5 MB buffered at once would be 1.8 GiB. The budget lets bodies hold at most
     // 64 MiB live, in small chunks; the margin is for everything else this JVM does meanwhile.
     assertThat(heap.peak.get() - heap.before).isLessThan(256L << 20);
+  }
+
+  @Test
+  void tls12OffersOnlyEcdheAeadSuites() throws Exception {
+    assertThat(handshake("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")).isTrue();
+    assertThat(handshake("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")).isTrue();
+    for (String weak :
+        List.of(
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")) {
+      assertThat(handshake(weak)).as(weak).isFalse();
+    }
+  }
+
+  /** Whether a TLS 1.2 handshake offering only {@code suite} succeeds. */
+  private static boolean handshake(String suite) throws Exception {
+    try (SSLSocket s =
+        (SSLSocket)
+            AdmissionTraffic.trustAll().getSocketFactory().createSocket("127.0.0.1", PORT)) {
+      s.setEnabledProtocols(new String[] {"TLSv1.2"});
+      s.setEnabledCipherSuites(new String[] {suite});
+      s.setSoTimeout(10_000);
+      s.startHandshake();
+      return true;
+    } catch (javax.net.ssl.SSLException e) {
+      return false;
+    }
   }
 
   /** Bodies refused for size or lack of room so far, from the operator's metrics. */
