@@ -184,8 +184,10 @@ public class AdmissionRoute {
     if (http1) {
       // The rest of the body is not wanted: the connection is not kept.
       response.putHeader("Connection", "close");
-    } else {
-      ctx.request().pause(); // no more flow-control credit for this stream; others go on
+    } else if (!ctx.request().isEnded()) {
+      // No more flow-control credit for this stream; others go on. (Pausing a request that has
+      // already ended, such as an empty HTTP/2 one, throws and would leave it unanswered.)
+      ctx.request().pause();
     }
     var written =
         response.setStatusCode(status).putHeader("Content-Type", "text/plain").end(message);
