@@ -1,6 +1,8 @@
 package dev.meshoperator.webhook;
 
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec;
+import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.cli.CliMode;
 import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionSettings;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -191,7 +194,7 @@ public class MeshRegistry {
             return;
           }
           try {
-            ControlPlane cp = ControlPlane.of(cr);
+            ControlPlane cp = ControlPlane.of(serving(cr));
             boolean wantsNative = InjectionSettingsModel.settings(cp, true).nativeSidecars();
             InjectionSettings settings = InjectionSettingsModel.settings(cp, nodes.supportNative());
             String note =
@@ -213,6 +216,33 @@ public class MeshRegistry {
           }
         });
     revisions = Map.copyOf(next);
+  }
+
+  /**
+   * The control plane as it runs: when a version change was refused, istiod still runs the previous
+   * version (status.version), so its sidecars keep that version's images rather than the refused
+   * one's.
+   */
+  static MeshControlPlane serving(MeshControlPlane cr) {
+    var status = cr.getStatus();
+    if (cr.getSpec() == null || status == null || status.getVersion() == null) {
+      return cr;
+    }
+    boolean versionRefused =
+        status
+            .condition(MeshControlPlaneStatus.RECONCILED)
+            .map(c -> "False".equals(c.getStatus()) && "VersionRefused".equals(c.getReason()))
+            .orElse(false);
+    if (!versionRefused || status.getVersion().equals(cr.getSpec().getVersion())) {
+      return cr;
+    }
+    var copy = new MeshControlPlane();
+    copy.setMetadata(cr.getMetadata());
+    copy.setStatus(status);
+    copy.setSpec(
+        Serialization.unmarshal(Serialization.asJson(cr.getSpec()), MeshControlPlaneSpec.class));
+    copy.getSpec().setVersion(status.getVersion());
+    return copy;
   }
 
   /** Oldest first by creationTimestamp (RFC 3339, sortable as text), then by name. */

@@ -169,6 +169,39 @@ class AdmissionHandlerTest {
   }
 
   @Test
+  void aRefusedVersionChangeKeepsInjectingTheRunningVersion() {
+    MeshControlPlane refused =
+        Serialization.unmarshal(
+            """
+            apiVersion: meshoperator.dev/v1alpha1
+            kind: MeshControlPlane
+            metadata: {name: default, creationTimestamp: "2026-01-01T00:00:00Z"}
+            spec: {profile: default, version: 1.20.0}
+            status:
+              version: 1.30.3
+              conditions:
+              - {type: Reconciled, status: "False", reason: VersionRefused, message: refused}
+            """,
+            MeshControlPlane.class);
+    Namespace apps =
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName("apps")
+            .addToLabels("istio-injection", "enabled")
+            .endMetadata()
+            .build();
+    var h =
+        new AdmissionHandler(
+            MeshRegistry.fixed(List.of(refused), List.of(apps), List.of(node("v1.35.4"))), meters);
+    var response = h.review(POD_REVIEW.getBytes(StandardCharsets.UTF_8)).path("response");
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    String patch =
+        new String(
+            Base64.getDecoder().decode(response.path("patch").asText()), StandardCharsets.UTF_8);
+    assertThat(patch).contains("docker.io/istio/proxyv2:1.30.3").doesNotContain("1.20.0");
+  }
+
+  @Test
   void podsOfAControlPlaneThatCannotBeReadAreRefusedNotAdmittedBare() {
     MeshControlPlane unreadable =
         Serialization.unmarshal(
