@@ -146,36 +146,30 @@ public final class IstiodRoles {
    * ServiceAccount in istiod's namespace only: the chart's Secret rule of istiod's Role.
    */
   public static RoleBinding namespaceSecretsBinding(ControlPlane cp) {
-    return new RoleBindingBuilder()
-        .withNewMetadata()
-        .withName(MeshNames.istiodSecretsRoleBinding(cp))
-        .withNamespace(cp.namespace())
-        .withLabels(MeshLabels.of(cp, IstiodModel.COMPONENT))
-        .endMetadata()
-        .withNewRoleRef()
-        .withApiGroup(RBAC_GROUP)
-        .withKind("ClusterRole")
-        .withName(OperatorRbac.ISTIOD_NAMESPACE_SECRETS)
-        .endRoleRef()
-        .addNewSubject()
-        .withKind("ServiceAccount")
-        .withName(MeshNames.istiodServiceAccount(cp))
-        .withNamespace(cp.namespace())
-        .endSubject()
-        .build();
+    return istiodRoleBinding(
+        cp,
+        MeshNames.istiodSecretsRoleBinding(cp),
+        "ClusterRole",
+        OperatorRbac.ISTIOD_NAMESPACE_SECRETS);
   }
 
   public static RoleBinding roleBinding(ControlPlane cp) {
+    return istiodRoleBinding(cp, MeshNames.istiodRole(cp), "Role", MeshNames.istiodRole(cp));
+  }
+
+  /** A RoleBinding {@code name} in istiod's namespace of {@code roleKind/roleName} to istiod. */
+  private static RoleBinding istiodRoleBinding(
+      ControlPlane cp, String name, String roleKind, String roleName) {
     return new RoleBindingBuilder()
         .withNewMetadata()
-        .withName(MeshNames.istiodRole(cp))
+        .withName(name)
         .withNamespace(cp.namespace())
         .withLabels(MeshLabels.of(cp, IstiodModel.COMPONENT))
         .endMetadata()
         .withNewRoleRef()
         .withApiGroup(RBAC_GROUP)
-        .withKind("Role")
-        .withName(MeshNames.istiodRole(cp))
+        .withKind(roleKind)
+        .withName(roleName)
         .endRoleRef()
         .addNewSubject()
         .withKind("ServiceAccount")
