@@ -94,6 +94,12 @@ class LeaderElectionIT {
       awaitReady(Duration.ofMinutes(3));
       // Both replicas stay Ready while only one leads: the follower's readiness is its webhook.
       assertThat(following.get("/q/health/ready")).isEqualTo(200);
+      // JOSDK's reconcile metrics (on the leader) and the webhook's (on every replica).
+      assertThat(leading.body("/q/metrics"))
+          .contains(
+              "reconciliations_execution_duration_seconds_count{controller_name=\"meshcontrolplane\"}")
+          .contains("istio_operator_webhook_caches_synced 1.0");
+      assertThat(following.body("/q/metrics")).contains("istio_operator_webhook_caches_synced 1.0");
 
       List<AuditLog.Write> reconcilerWrites = reconcilerWrites(start);
       assertThat(reconcilerWrites).as("the reconciler's writes").isNotEmpty();

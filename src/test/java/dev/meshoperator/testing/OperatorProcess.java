@@ -105,6 +105,26 @@ public final class OperatorProcess implements AutoCloseable {
     return log;
   }
 
+  /** The body of a management endpoint (e.g. /q/metrics), or "" when unreachable. */
+  public String body(String path) {
+    try {
+      return HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .build()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
   /** The HTTP status of a management endpoint (e.g. /q/health/ready), or -1 when unreachable. */
   public int get(String path) {
     try {
