@@ -34,11 +34,11 @@ final class CertManagerOverlay {
                 + " installed first. The operator namespace is fixed at "
                 + namespace
                 + " here (the Certificate's DNS names and inject-ca-from name it).",
-            Map.of(
+            ordered(
                 "resources",
                 List.of("../../base", "certificates.yaml"),
                 "patches",
-                List.of(Map.of("path", "deployment-patch.yaml")))));
+                List.of(ordered("path", "deployment-patch.yaml")))));
     StringBuilder certs = new StringBuilder(KustomizeLayout.HEADER);
     for (GenericKubernetesResource o : objects(namespace)) {
       certs.append(KustomizeLayout.yaml(o));
@@ -53,7 +53,7 @@ final class CertManagerOverlay {
   static List<GenericKubernetesResource> objects(String namespace) {
     String service = OperatorInstall.WEBHOOK_SERVICE + "." + namespace + ".svc";
     return List.of(
-        resource("Issuer", CA_ISSUER, namespace, Map.of("selfSigned", Map.of())),
+        resource("Issuer", CA_ISSUER, namespace, ordered("selfSigned", ordered())),
         resource(
             "Certificate",
             CA_CERTIFICATE,
@@ -68,14 +68,14 @@ final class CertManagerOverlay {
                 "duration",
                 "8760h",
                 "privateKey",
-                Map.of("algorithm", "ECDSA", "size", 256),
+                ordered("algorithm", "ECDSA", "size", 256),
                 "issuerRef",
-                Map.of("kind", "Issuer", "name", CA_ISSUER))),
+                ordered("kind", "Issuer", "name", CA_ISSUER))),
         resource(
             "Issuer",
             WEBHOOK_ISSUER,
             namespace,
-            Map.of("ca", Map.of("secretName", CA_CERTIFICATE))),
+            ordered("ca", ordered("secretName", CA_CERTIFICATE))),
         resource(
             "Certificate",
             WEBHOOK_CERTIFICATE,
@@ -85,9 +85,10 @@ final class CertManagerOverlay {
                 "dnsNames", List.of(service, service + ".cluster.local"),
                 "duration", "2160h",
                 "renewBefore", "720h",
-                "privateKey", Map.of("algorithm", "ECDSA", "size", 256, "rotationPolicy", "Always"),
+                "privateKey",
+                    ordered("algorithm", "ECDSA", "size", 256, "rotationPolicy", "Always"),
                 "usages", List.of("server auth", "digital signature", "key encipherment"),
-                "issuerRef", Map.of("kind", "Issuer", "name", WEBHOOK_ISSUER))));
+                "issuerRef", ordered("kind", "Issuer", "name", WEBHOOK_ISSUER))));
   }
 
   /** A strategic-merge patch: external certificates, read from the mounted Secret. */
@@ -98,11 +99,11 @@ final class CertManagerOverlay {
         "kind",
         "Deployment",
         "metadata",
-        Map.of("name", OperatorInstall.NAME, "namespace", namespace),
+        ordered("name", OperatorInstall.NAME, "namespace", namespace),
         "spec",
-        Map.of(
+        ordered(
             "template",
-            Map.of(
+            ordered(
                 "spec",
                 ordered(
                     "containers",
@@ -132,7 +133,7 @@ final class CertManagerOverlay {
                             "name",
                             "webhook-tls",
                             "secret",
-                            Map.of("secretName", WEBHOOK_SECRET)))))));
+                            ordered("secretName", WEBHOOK_SECRET)))))));
   }
 
   private static Map<String, String> env(String name, String value) {
@@ -156,7 +157,8 @@ final class CertManagerOverlay {
         .build();
   }
 
-  private static Map<String, Object> ordered(Object... keyValues) {
+  /** A map in the given order (Map.of's order changes between runs; generated files must not). */
+  static Map<String, Object> ordered(Object... keyValues) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {
       m.put((String) keyValues[i], keyValues[i + 1]);

@@ -148,8 +148,8 @@ public final class OperatorInstall {
         // Ready only when the webhook can serve: informers synced and a certificate loaded.
         .withReadinessProbe(probe("/q/health/ready", 5, 2))
         .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
-        .withLimits(Map.of("cpu", new Quantity("1"), "memory", new Quantity("512Mi")))
+        .withRequests(quantities("100m", "256Mi"))
+        .withLimits(quantities("1", "512Mi"))
         .endResources()
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
@@ -174,6 +174,14 @@ public final class OperatorInstall {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** cpu, then memory: a fixed order, so the generated files are the same on every build. */
+  private static Map<String, Quantity> quantities(String cpu, String memory) {
+    Map<String, Quantity> q = new LinkedHashMap<>();
+    q.put("cpu", new Quantity(cpu));
+    q.put("memory", new Quantity(memory));
+    return q;
   }
 
   private static List<EnvVar> env() {
