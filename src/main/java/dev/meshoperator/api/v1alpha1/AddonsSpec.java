@@ -18,8 +18,11 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AddonsSpec {
 
-  /** A Prometheus duration, e.g. 6h, 15d, 2w (Prometheus' own units, one unit). */
-  public static final String DURATION = "^[1-9][0-9]{0,5}(ms|s|m|h|d|w|y)$";
+  /**
+   * A Prometheus duration of one unit, e.g. 6h, 15d, 2w. At most 4 digits and no years, so the
+   * longest (9999w, 191 years) still fits Prometheus' int64 nanoseconds.
+   */
+  public static final String DURATION = "^[1-9][0-9]{0,3}(ms|s|m|h|d|w)$";
 
   /** The CEL check of a non-negative quantity string. */
   static final String QUANTITY_RULE = "isQuantity(self) && !self.startsWith('-')";
