@@ -160,6 +160,8 @@ public final class KialiModel {
             .withName("ACTIVE_NAMESPACE")
             .withNewValueFrom()
             .withNewFieldRef()
+            // Spelled out: the apiserver defaults it, and a missing value would look like drift.
+            .withApiVersion("v1")
             .withFieldPath("metadata.namespace")
             .endFieldRef()
             .endValueFrom()

@@ -183,6 +183,20 @@ class PrometheusConfigTest {
       assertThat(p.exitValue()).as(out).isZero();
       assertThat(out).contains("SUCCESS");
     }
+    // And promtool really checks: the same config with one bad relabel action is refused.
+    Path broken = dir.resolve("broken.yml");
+    Files.writeString(
+        broken,
+        PrometheusModel.config(demo()).replaceFirst("action: keep", "action: keep-ish"),
+        StandardCharsets.UTF_8);
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "config", broken.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isNotZero();
+    assertThat(out).contains("keep-ish");
   }
 
   /**
