@@ -23,9 +23,14 @@ public final class CliMode {
   static Map<String, String> properties() {
     Map<String, String> p = new LinkedHashMap<>();
     p.put(PROPERTY, "true");
-    // Runtime switch of quarkus-vertx-http: with no host, domain socket or management interface
-    // enabled, the HTTP server is not started at all.
+    // Runtime switch of quarkus-vertx-http: with no host and no domain socket the main HTTP
+    // server is not started.
     p.put("quarkus.http.host-enabled", "false");
+    // The management interface is enabled at build time and so still starts: keep it on
+    // loopback and an ephemeral port, so a command never listens on the host's interfaces nor
+    // fails because port 9000 is taken (two checkouts' tests running kube-inject at once).
+    p.put("quarkus.management.host", "127.0.0.1");
+    p.put("quarkus.management.port", "0");
     p.put("quarkus.banner.enabled", "false");
     p.put("quarkus.log.console.stderr", "true");
     p.put("quarkus.log.level", "WARN");
