@@ -34,7 +34,7 @@ public record ControlPlane(
     Istiod istiod,
     boolean ingressGateway,
     boolean egressGateway,
-    boolean addons,
+    AddonSettings addons,
     double traceSampling,
     ResourceRequirements proxyResources,
     Map<String, Object> meshConfig,
@@ -94,12 +94,25 @@ public record ControlPlane(
             is.env == null ? List.of() : is.env,
             is.podAnnotations == null ? Map.of() : is.podAnnotations,
             is.priorityClassName);
-    Map<String, Object> mesh = deepMerge(defaults.meshConfig(), spec.meshConfig);
+    AddonSettings addons = AddonSettings.resolve(spec.addons, defaults.addons());
+    String namespace = MeshNames.namespace(cr);
+    String revision = MeshNames.revision(cr);
+    Map<String, Object> mesh =
+        addons.jaeger().enabled()
+            ? AddonSettings.meshConfigWithJaeger(
+                defaults.meshConfig(),
+                spec.meshConfig,
+                revisioned(revision, "jaeger-collector")
+                    + "."
+                    + namespace
+                    + ".svc."
+                    + CLUSTER_DOMAIN)
+            : deepMerge(defaults.meshConfig(), spec.meshConfig);
     Object td = mesh.get("trustDomain");
     return new ControlPlane(
         cr.getMetadata().getName(),
-        MeshNames.namespace(cr),
-        MeshNames.revision(cr),
+        namespace,
+        revision,
         version,
         hub,
         tag,
@@ -109,7 +122,7 @@ public record ControlPlane(
         istiod,
         defaults.ingressGateway(),
         defaults.egressGateway(),
-        defaults.addons(),
+        addons,
         defaults.traceSampling(),
         spec.proxy != null && spec.proxy.resources != null
             ? spec.proxy.resources
@@ -126,7 +139,11 @@ public record ControlPlane(
 
   /** {@code base} or {@code base-<revision>}. */
   public String revisioned(String base) {
-    return isDefaultRevision() ? base : base + "-" + revision;
+    return revisioned(revision, base);
+  }
+
+  private static String revisioned(String revision, String base) {
+    return MeshNames.DEFAULT_REVISION.equals(revision) ? base : base + "-" + revision;
   }
 
   /** The address proxies use to reach this revision's istiod. */

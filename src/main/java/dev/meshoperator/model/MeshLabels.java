@@ -18,6 +18,12 @@ public final class MeshLabels {
   /** The namespace of the control plane an object belongs to (cluster-scoped objects too). */
   public static final String CONTROL_PLANE_NAMESPACE = "meshoperator.dev/control-plane-namespace";
 
+  /**
+   * The addon an object belongs to (prometheus, grafana, kiali, jaeger), so that {@code kubectl get
+   * all -l meshoperator.dev/addon=kiali} lists exactly that addon's objects.
+   */
+  public static final String ADDON = "meshoperator.dev/addon";
+
   /** Informer selector matching everything this operator manages. */
   public static final String SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
 
@@ -32,6 +38,19 @@ public final class MeshLabels {
     labels.put(INSTANCE, cp.name());
     labels.put(ISTIO_REV, cp.revision());
     labels.put(CONTROL_PLANE_NAMESPACE, cp.namespace());
+    return labels;
+  }
+
+  /**
+   * Labels of an addon's objects: the common ones with component {@code addon}, {@link #ADDON}, and
+   * {@code app}/{@code app.kubernetes.io/name} = the addon, which {@code istioctl dashboard}
+   * selects its pods by.
+   */
+  public static Map<String, String> addon(ControlPlane cp, AddonSettings.Name addon) {
+    Map<String, String> labels = of(cp, "addon");
+    labels.put(ADDON, addon.id());
+    labels.put(NAME, addon.id());
+    labels.put("app", addon.id());
     return labels;
   }
 

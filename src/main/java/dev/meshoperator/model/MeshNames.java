@@ -101,6 +101,35 @@ public final class MeshNames {
     return clusterScoped(cp, "istio-sidecar-injector");
   }
 
+  /**
+   * An addon's Deployment, ServiceAccount and main ConfigMap: {@code prometheus}, {@code grafana},
+   * {@code kiali}, {@code jaeger}, with a revision suffix for other revisions, so two control
+   * planes in one namespace never fight over one object.
+   */
+  public static String addon(ControlPlane cp, AddonSettings.Name addon) {
+    return cp.revisioned(addon.id());
+  }
+
+  /** An addon's ClusterRole and ClusterRoleBinding (Prometheus, Kiali): cluster-scoped names. */
+  public static String addonClusterRole(ControlPlane cp, AddonSettings.Name addon) {
+    return clusterScoped(cp, addon.id());
+  }
+
+  /** Grafana's dashboards ConfigMap. */
+  public static String grafanaDashboards(ControlPlane cp) {
+    return cp.revisioned("grafana-dashboards");
+  }
+
+  /** Jaeger's query UI Service ({@code tracing}, port 80), as in Istio's addon. */
+  public static String tracingService(ControlPlane cp) {
+    return cp.revisioned("tracing");
+  }
+
+  /** Jaeger's collector Service (OTLP 4317/4318, Zipkin 9411). */
+  public static String jaegerCollector(ControlPlane cp) {
+    return cp.revisioned("jaeger-collector");
+  }
+
   /** {@code base[-rev]-<namespace>}: unique across revisions and namespaces. */
   private static String clusterScoped(ControlPlane cp, String base) {
     return cp.revisioned(base) + "-" + cp.namespace();

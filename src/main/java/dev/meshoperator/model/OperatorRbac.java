@@ -170,10 +170,19 @@ public final class OperatorRbac {
     return List.copyOf(rules);
   }
 
-  /** The ClusterRole {@value #NAME}'s rules: its own, then those it grants istiod. */
+  /**
+   * Every rule of the addons' ClusterRoles (Prometheus, Kiali: reads only), held so that creating
+   * those roles needs no {@code escalate} either; most are already among istiod's.
+   */
+  public static List<PolicyRule> grantedToAddonsRules() {
+    return AddonRbac.all();
+  }
+
+  /** The ClusterRole {@value #NAME}'s rules: its own, then those it grants istiod and addons. */
   public static List<PolicyRule> clusterRules() {
     List<PolicyRule> rules = new ArrayList<>(ownClusterRules());
     rules.addAll(grantedToIstiodRules());
+    rules.addAll(grantedToAddonsRules());
     return List.copyOf(rules);
   }
 

@@ -68,7 +68,7 @@ public final class Profiles {
         .build();
   }
 
-  /** Access logs to stdout and the tracing providers the demo addons serve. */
+  /** Access logs to stdout and the tracing providers of Istio's demo profile. */
   private static Map<String, Object> demoMeshConfig() {
     Map<String, Object> mesh = new LinkedHashMap<>();
     mesh.put("accessLogFile", "/dev/stdout");
@@ -97,13 +97,9 @@ public final class Profiles {
                     "service",
                     "opentelemetry-collector.observability.svc.cluster.local",
                     "port",
-                    4317)),
-            Map.of(
-                "name",
-                "jaeger",
-                "opentelemetry",
-                Map.of(
-                    "service", "jaeger-collector.istio-system.svc.cluster.local", "port", 4317))));
+                    4317))));
+    // No "jaeger" provider here: IstiodModel adds it, in the control plane's own namespace, when
+    // the Jaeger addon runs.
     return mesh;
   }
 }

@@ -34,6 +34,11 @@ import dev.meshoperator.reconciler.dependent.MeshConfigMapDependent;
 import dev.meshoperator.reconciler.dependent.ReaderClusterRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.ReaderClusterRoleDependent;
 import dev.meshoperator.reconciler.dependent.ReaderServiceAccountDependent;
+import dev.meshoperator.reconciler.dependent.addons.AddonConditions;
+import dev.meshoperator.reconciler.dependent.addons.GrafanaDependents;
+import dev.meshoperator.reconciler.dependent.addons.JaegerDependents;
+import dev.meshoperator.reconciler.dependent.addons.KialiDependents;
+import dev.meshoperator.reconciler.dependent.addons.PrometheusDependents;
 import dev.meshoperator.webhook.WebhookCertificateManager;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -160,6 +165,107 @@ import org.jboss.logging.Logger;
           name = "istiod-validatingwebhook",
           type = IstiodValidatingWebhookDependent.class,
           reconcilePrecondition = IstiodEnabled.class),
+      // Addons: one dependent per object, each gated by its addon's precondition.
+      @Dependent(
+          name = "prometheus-serviceaccount",
+          type = PrometheusDependents.ServiceAccountDependent.class,
+          reconcilePrecondition = AddonConditions.PrometheusEnabled.class),
+      @Dependent(
+          name = "prometheus-clusterrole",
+          type = PrometheusDependents.ClusterRoleDependent.class,
+          reconcilePrecondition = AddonConditions.PrometheusEnabled.class),
+      @Dependent(
+          name = "prometheus-clusterrolebinding",
+          type = PrometheusDependents.ClusterRoleBindingDependent.class,
+          reconcilePrecondition = AddonConditions.PrometheusEnabled.class),
+      @Dependent(
+          name = "prometheus-configmap",
+          type = PrometheusDependents.ConfigMapDependent.class,
+          reconcilePrecondition = AddonConditions.PrometheusEnabled.class),
+      @Dependent(
+          name = "prometheus-deployment",
+          type = PrometheusDependents.DeploymentDependent.class,
+          reconcilePrecondition = AddonConditions.PrometheusEnabled.class,
+          readyPostcondition = DeploymentReady.class,
+          dependsOn = {
+            "prometheus-serviceaccount",
+            "prometheus-clusterrolebinding",
+            "prometheus-configmap"
+          }),
+      @Dependent(
+          name = "prometheus-service",
+          type = PrometheusDependents.ServiceDependent.class,
+          reconcilePrecondition = AddonConditions.PrometheusEnabled.class),
+      @Dependent(
+          name = "grafana-serviceaccount",
+          type = GrafanaDependents.ServiceAccountDependent.class,
+          reconcilePrecondition = AddonConditions.GrafanaEnabled.class),
+      @Dependent(
+          name = "grafana-configmap",
+          type = GrafanaDependents.ConfigMapDependent.class,
+          reconcilePrecondition = AddonConditions.GrafanaEnabled.class),
+      @Dependent(
+          name = "grafana-dashboards",
+          type = GrafanaDependents.DashboardsDependent.class,
+          reconcilePrecondition = AddonConditions.GrafanaEnabled.class),
+      @Dependent(
+          name = "grafana-deployment",
+          type = GrafanaDependents.DeploymentDependent.class,
+          reconcilePrecondition = AddonConditions.GrafanaEnabled.class,
+          readyPostcondition = DeploymentReady.class,
+          dependsOn = {"grafana-serviceaccount", "grafana-configmap", "grafana-dashboards"}),
+      @Dependent(
+          name = "grafana-service",
+          type = GrafanaDependents.ServiceDependent.class,
+          reconcilePrecondition = AddonConditions.GrafanaEnabled.class),
+      @Dependent(
+          name = "kiali-serviceaccount",
+          type = KialiDependents.ServiceAccountDependent.class,
+          reconcilePrecondition = AddonConditions.KialiEnabled.class),
+      @Dependent(
+          name = "kiali-clusterrole",
+          type = KialiDependents.ClusterRoleDependent.class,
+          reconcilePrecondition = AddonConditions.KialiEnabled.class),
+      @Dependent(
+          name = "kiali-clusterrolebinding",
+          type = KialiDependents.ClusterRoleBindingDependent.class,
+          reconcilePrecondition = AddonConditions.KialiEnabled.class),
+      @Dependent(
+          name = "kiali-configmap",
+          type = KialiDependents.ConfigMapDependent.class,
+          reconcilePrecondition = AddonConditions.KialiEnabled.class),
+      @Dependent(
+          name = "kiali-deployment",
+          type = KialiDependents.DeploymentDependent.class,
+          reconcilePrecondition = AddonConditions.KialiEnabled.class,
+          readyPostcondition = DeploymentReady.class,
+          dependsOn = {"kiali-serviceaccount", "kiali-clusterrolebinding", "kiali-configmap"}),
+      @Dependent(
+          name = "kiali-service",
+          type = KialiDependents.ServiceDependent.class,
+          reconcilePrecondition = AddonConditions.KialiEnabled.class),
+      @Dependent(
+          name = "jaeger-serviceaccount",
+          type = JaegerDependents.ServiceAccountDependent.class,
+          reconcilePrecondition = AddonConditions.JaegerEnabled.class),
+      @Dependent(
+          name = "jaeger-configmap",
+          type = JaegerDependents.ConfigMapDependent.class,
+          reconcilePrecondition = AddonConditions.JaegerEnabled.class),
+      @Dependent(
+          name = "jaeger-deployment",
+          type = JaegerDependents.DeploymentDependent.class,
+          reconcilePrecondition = AddonConditions.JaegerEnabled.class,
+          readyPostcondition = DeploymentReady.class,
+          dependsOn = {"jaeger-serviceaccount", "jaeger-configmap"}),
+      @Dependent(
+          name = "jaeger-tracing-service",
+          type = JaegerDependents.TracingServiceDependent.class,
+          reconcilePrecondition = AddonConditions.JaegerEnabled.class),
+      @Dependent(
+          name = "jaeger-collector-service",
+          type = JaegerDependents.CollectorServiceDependent.class,
+          reconcilePrecondition = AddonConditions.JaegerEnabled.class),
     })
 // No @RBACRule: the operator's RBAC is dev.meshoperator.model.OperatorRbac (generated into
 // kustomize/base/rbac.yaml), not derived from the dependents.
@@ -280,7 +386,15 @@ public class MeshControlPlaneReconciler
                     .status()
                     .filter(s -> s.notAfter() != null)
                     .map(s -> s.notAfter().toString())
-                    .orElse(null)));
+                    .orElse(null),
+                AddonStatuses.of(
+                    cp,
+                    name ->
+                        context
+                            .getSecondaryResourcesAsStream(Deployment.class)
+                            .filter(d -> name.equals(d.getMetadata().getName()))
+                            .filter(d -> cp.namespace().equals(d.getMetadata().getNamespace()))
+                            .findFirst())));
     emitOnTransition(cr, status);
     UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
     return caCheck

@@ -1,5 +1,6 @@
 package dev.meshoperator.reconciler;
 
+import dev.meshoperator.api.v1alpha1.AddonStatus;
 import dev.meshoperator.api.v1alpha1.ComponentStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
@@ -27,7 +28,8 @@ final class StatusUpdates {
       boolean upgrading,
       String desiredVersion,
       Optional<String> injectionProblem,
-      String certificateExpiry) {}
+      String certificateExpiry,
+      List<AddonStatus> addons) {}
 
   /** The spec was not applied; nothing was touched. */
   static MeshControlPlaneStatus refused(
@@ -63,11 +65,15 @@ final class StatusUpdates {
     status.setWebhookCertificateExpiry(
         o.certificateExpiry() != null ? o.certificateExpiry() : previousExpiry(cr));
     String revision = MeshNames.revision(cr);
-    List<String> notReady =
-        o.components().stream()
-            .filter(c -> !Boolean.TRUE.equals(c.ready))
-            .map(c -> c.name)
-            .toList();
+    // An empty list is left out, so control planes without addons keep the status they had.
+    status.setAddons(o.addons().isEmpty() ? null : o.addons());
+    List<String> notReady = new java.util.ArrayList<>();
+    o.components().stream()
+        .filter(c -> !Boolean.TRUE.equals(c.ready))
+        .forEach(c -> notReady.add(c.name));
+    o.addons().stream()
+        .filter(a -> !Boolean.TRUE.equals(a.ready))
+        .forEach(a -> notReady.add(a.name));
     String running = o.runningVersion() == null ? o.desiredVersion() : o.runningVersion();
     status.setConditions(
         conditions(cr, now)
@@ -114,6 +120,7 @@ final class StatusUpdates {
       status.setVersion(previous.getVersion());
       status.setComponents(previous.getComponents() == null ? List.of() : previous.getComponents());
       status.setWebhookCertificateExpiry(previous.getWebhookCertificateExpiry());
+      status.setAddons(previous.getAddons());
     }
     return status;
   }

@@ -292,6 +292,29 @@ class MeshControlPlaneBoundsIT {
             "meshConfig: {extensionProviders: {name: otel}}",
             "spec.meshConfig.extensionProviders"));
     rows.add(row("meshConfig: []", "spec.meshConfig"));
+    // addons
+    for (String v : List.of("15days", "0d", "10000d", "1y", "'6 h'", "''")) {
+      rows.add(
+          row("addons: {prometheus: {retention: " + v + "}}", "spec.addons.prometheus.retention"));
+    }
+    for (String v : List.of("lots", "-1Gi", "'1Gi '", "'" + "9".repeat(33) + "'")) {
+      rows.add(
+          row(
+              "addons: {prometheus: {storageSize: " + v + "}}",
+              "spec.addons.prometheus.storageSize"));
+    }
+    for (String v : List.of("0", "10000001", "2147483648")) {
+      rows.add(row("addons: {jaeger: {maxTraces: " + v + "}}", "spec.addons.jaeger.maxTraces"));
+    }
+    for (String a : List.of("prometheus", "grafana", "kiali", "jaeger")) {
+      rows.add(
+          row("addons: {" + a + ": {image: 'docker.io/x/y 1.0'}}", "spec.addons." + a + ".image"));
+      rows.add(
+          row(
+              "addons: {" + a + ": {resources: {requests: {cpu: lots}}}}",
+              "spec.addons." + a + ".resources.requests"));
+      rows.add(row("addons: {" + a + ": {enabled: 'yes'}}", "spec.addons." + a + ".enabled"));
+    }
     return rows;
   }
 
@@ -329,7 +352,10 @@ class MeshControlPlaneBoundsIT {
         "injection: {neverInjectSelector: [{matchExpressions: [{key: openshift.io/build.name, operator: Exists}]}], alwaysInjectSelector: [{matchLabels: {inject: 'yes'}}, {}]}",
         "meshConfig: {accessLogFile: /dev/stdout, accessLogEncoding: TEXT, enableTracing: false, outboundTrafficPolicy: {mode: ALLOW_ANY}, rootNamespace: istio-system, defaultConfig: {concurrency: 0}}",
         "meshConfig: {defaultConfig: {concurrency: 1024, proxyMetadata: {}}, extensionProviders: []}",
-        "meshConfig: {}");
+        "meshConfig: {}",
+        "addons: {prometheus: {enabled: true, retention: 15d, storageSize: 10Gi, image: 'docker.io/prom/prometheus:v3.10.0', resources: {requests: {cpu: 100m, memory: 512Mi}, limits: {memory: 2Gi}}}, grafana: {enabled: false}, kiali: {enabled: true, image: 'quay.io/kiali/kiali:v2.26'}, jaeger: {maxTraces: 10000000}}",
+        "addons: {prometheus: {retention: 9999w, storageSize: '500M'}, jaeger: {maxTraces: 1, enabled: false}}",
+        "addons: {}");
   }
 
   private static GenericKubernetesResource mcp(String name, String spec) {

@@ -374,7 +374,8 @@ class MeshControlPlaneIT {
                   .isNull();
             });
     // The default revision is untouched, and Istio's CRDs stay (users' config lives in them).
-    assertThat(clusterScopedOf(NS, "default")).hasSize(9);
+    // (demo: with the ClusterRoles and bindings of its Prometheus and Kiali addons)
+    assertThat(clusterScopedOf(NS, "default")).hasSize(13);
     assertThat(
             admin
                 .apiextensions()

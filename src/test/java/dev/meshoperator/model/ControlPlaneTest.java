@@ -48,13 +48,13 @@ class ControlPlaneTest {
               assertThat(cp.istiodEnabled()).isTrue();
               assertThat(cp.ingressGateway()).isTrue();
               assertThat(cp.egressGateway()).isFalse();
-              assertThat(cp.addons()).isFalse();
+              assertThat(cp.addons().anyEnabled()).isFalse();
             });
     assertThat(ControlPlane.of(TestResources.mcp("n", "default", s -> s.setProfile(Profile.DEMO))))
         .satisfies(
             cp -> {
               assertThat(cp.egressGateway()).isTrue();
-              assertThat(cp.addons()).isTrue();
+              assertThat(cp.addons().anyEnabled()).isTrue();
               assertThat(cp.traceSampling()).isEqualTo(100.0);
             });
     assertThat(

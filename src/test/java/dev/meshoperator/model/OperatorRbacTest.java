@@ -127,6 +127,35 @@ class OperatorRbacTest {
   }
 
   @Test
+  void theOperatorHoldsEveryPermissionItGrantsTheAddons() {
+    // Prometheus' and Kiali's ClusterRoles: created without escalate, so the operator holds them.
+    var operator = OperatorRbac.clusterRules();
+    for (ControlPlane cp : controlPlanes()) {
+      for (var role :
+          List.of(
+              dev.meshoperator.model.addons.PrometheusModel.clusterRole(cp),
+              dev.meshoperator.model.addons.KialiModel.clusterRole(cp))) {
+        assertThat(uncovered(operator, role.getRules())).as(role.getMetadata().getName()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void theAddonsOnlyRead() {
+    // Kiali runs view-only: no addon may write anything, reach pods (portforward, exec) or
+    // nodes, or review tokens.
+    for (var r : AddonRbac.all()) {
+      assertThat(r.getVerbs()).as(r.toString()).isSubsetOf("get", "list", "watch");
+      assertThat(r.getResources())
+          .as(r.toString())
+          .doesNotContain("secrets", "pods/portforward", "pods/exec", "nodes/proxy", "nodes");
+    }
+    assertThat(AddonRbac.prometheusRules())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getResources()).containsExactly("pods"));
+  }
+
+  @Test
   void theOperatorDoesNotHoldIstiodsSecretAccessButMayBindIt() {
     var operator = OperatorRbac.clusterRules();
     assertThat(uncovered(operator, IstiodRbac.secretsReadRules())).isNotEmpty();

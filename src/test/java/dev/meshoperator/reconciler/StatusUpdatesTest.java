@@ -30,7 +30,8 @@ class StatusUpdatesTest {
           false,
           "1.30.3",
           Optional.empty(),
-          "2027-01-01T00:00:00Z");
+          "2027-01-01T00:00:00Z",
+          List.of());
 
   private static MeshControlPlane withStatus(MeshControlPlaneStatus status, long generation) {
     var cr = TestResources.mcp();

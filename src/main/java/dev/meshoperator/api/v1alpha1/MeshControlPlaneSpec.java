@@ -86,6 +86,11 @@ public class MeshControlPlaneSpec {
   @JsonPropertyDescription("The istiod deployment.")
   public IstiodSpec istiod;
 
+  @JsonPropertyDescription(
+      "Observability addons (Prometheus, Grafana, Kiali, Jaeger) in the control plane's"
+          + " namespace. Default: all on for the demo profile, off otherwise.")
+  public AddonsSpec addons;
+
   @JsonPropertyDescription("Sidecar defaults used when injecting workloads of this revision.")
   public ProxySpec proxy;
 

@@ -21,6 +21,16 @@ public class MeshControlPlaneStatus {
   private String revision;
   private List<ComponentStatus> components = new ArrayList<>();
   private String webhookCertificateExpiry;
+  private List<AddonStatus> addons;
+
+  /** The enabled addons: ready or not, and their in-cluster URLs. */
+  public List<AddonStatus> getAddons() {
+    return addons;
+  }
+
+  public void setAddons(List<AddonStatus> addons) {
+    this.addons = addons;
+  }
 
   /** When the injection webhook's serving certificate expires (it is renewed well before). */
   public String getWebhookCertificateExpiry() {
@@ -90,12 +100,19 @@ public class MeshControlPlaneStatus {
         && Objects.equals(version, s.version)
         && Objects.equals(revision, s.revision)
         && Objects.equals(components, s.components)
-        && Objects.equals(webhookCertificateExpiry, s.webhookCertificateExpiry);
+        && Objects.equals(webhookCertificateExpiry, s.webhookCertificateExpiry)
+        && Objects.equals(addons, s.addons);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        observedGeneration, conditions, version, revision, components, webhookCertificateExpiry);
+        observedGeneration,
+        conditions,
+        version,
+        revision,
+        components,
+        webhookCertificateExpiry,
+        addons);
   }
 }

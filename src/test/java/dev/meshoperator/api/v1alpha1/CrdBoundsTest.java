@@ -77,7 +77,7 @@ class CrdBoundsTest {
   @Test
   void everyListMapAndStringOfTheComponentsIsSized() {
     List<String> unbounded = new ArrayList<>();
-    for (String field : List.of("istiod", "proxy", "injection", "meshConfig")) {
+    for (String field : List.of("istiod", "proxy", "injection", "meshConfig", "addons")) {
       walk("spec." + field, spec.path("properties").path(field), unbounded, true);
     }
     assertThat(unbounded).isEmpty();
