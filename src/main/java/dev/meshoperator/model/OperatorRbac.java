@@ -74,6 +74,12 @@ public final class OperatorRbac {
    */
   public static final String ISTIOD_NAMESPACE_SECRETS = "istio-operator-istiod-namespace-secrets";
 
+  /**
+   * Static ClusterRole: read Secrets (get, watch, list), the rule of Istio's gateway Role for SDS;
+   * bound per gateway by a RoleBinding in the gateway's namespace, so it grants only there.
+   */
+  public static final String GATEWAY_SECRETS_READER = "istio-operator-gateway-secrets-reader";
+
   /** Where {@link #main} writes, relative to the project directory. */
   public static final String MANIFEST = "kustomize/base/rbac.yaml";
 
@@ -155,11 +161,12 @@ public final class OperatorRbac {
             "update",
             "patch",
             "delete"),
-        // istiod's Secret access is granted by binding the static roles, never held.
+        // istiod's and the gateways' Secret access is granted by binding the static roles, never
+        // held.
         named(
             List.of(RBAC_GROUP),
             List.of("clusterroles"),
-            List.of(ISTIOD_SECRETS_READER, ISTIOD_NAMESPACE_SECRETS),
+            List.of(ISTIOD_SECRETS_READER, ISTIOD_NAMESPACE_SECRETS, GATEWAY_SECRETS_READER),
             "bind"));
   }
 
@@ -223,6 +230,13 @@ public final class OperatorRbac {
     return clusterRole(ISTIOD_NAMESPACE_SECRETS, IstiodRbac.namespaceSecretsRules());
   }
 
+  /** The static ClusterRole {@value #GATEWAY_SECRETS_READER}. */
+  public static ClusterRole gatewaySecretsReader() {
+    return clusterRole(
+        GATEWAY_SECRETS_READER,
+        List.of(rule(List.of(CORE), List.of("secrets"), "get", "watch", "list")));
+  }
+
   public static ClusterRoleBinding clusterRoleBinding(String namespace) {
     return new ClusterRoleBindingBuilder()
         .withNewMetadata()
@@ -269,7 +283,8 @@ public final class OperatorRbac {
         eventsRole(),
         eventsRoleBinding(namespace),
         istiodSecretsReader(),
-        istiodNamespaceSecrets());
+        istiodNamespaceSecrets(),
+        gatewaySecretsReader());
   }
 
   /** {@link #objects} as one multi-document YAML, with a header saying where it comes from. */

@@ -1,6 +1,7 @@
 package dev.meshoperator.reconciler;
 
 import dev.meshoperator.api.v1alpha1.ComponentStatus;
+import dev.meshoperator.api.v1alpha1.GatewayStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.model.MeshNames;
@@ -27,7 +28,8 @@ final class StatusUpdates {
       boolean upgrading,
       String desiredVersion,
       Optional<String> injectionProblem,
-      String certificateExpiry) {}
+      String certificateExpiry,
+      List<GatewayStatus> gateways) {}
 
   /** The spec was not applied; nothing was touched. */
   static MeshControlPlaneStatus refused(
@@ -60,6 +62,7 @@ final class StatusUpdates {
     status.setVersion(o.runningVersion());
     status.setRevision(MeshNames.revision(cr));
     status.setComponents(o.components());
+    status.setGateways(o.gateways());
     status.setWebhookCertificateExpiry(
         o.certificateExpiry() != null ? o.certificateExpiry() : previousExpiry(cr));
     String revision = MeshNames.revision(cr);
@@ -114,6 +117,7 @@ final class StatusUpdates {
       status.setVersion(previous.getVersion());
       status.setComponents(previous.getComponents() == null ? List.of() : previous.getComponents());
       status.setWebhookCertificateExpiry(previous.getWebhookCertificateExpiry());
+      status.setGateways(previous.getGateways() == null ? List.of() : previous.getGateways());
     }
     return status;
   }

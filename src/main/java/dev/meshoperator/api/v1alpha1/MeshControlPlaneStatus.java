@@ -21,6 +21,16 @@ public class MeshControlPlaneStatus {
   private String revision;
   private List<ComponentStatus> components = new ArrayList<>();
   private String webhookCertificateExpiry;
+  private List<GatewayStatus> gateways = new ArrayList<>();
+
+  /** Each enabled gateway: replicas and the Service's addresses. */
+  public List<GatewayStatus> getGateways() {
+    return gateways;
+  }
+
+  public void setGateways(List<GatewayStatus> gateways) {
+    this.gateways = gateways;
+  }
 
   /** When the injection webhook's serving certificate expires (it is renewed well before). */
   public String getWebhookCertificateExpiry() {
@@ -90,12 +100,19 @@ public class MeshControlPlaneStatus {
         && Objects.equals(version, s.version)
         && Objects.equals(revision, s.revision)
         && Objects.equals(components, s.components)
-        && Objects.equals(webhookCertificateExpiry, s.webhookCertificateExpiry);
+        && Objects.equals(webhookCertificateExpiry, s.webhookCertificateExpiry)
+        && Objects.equals(gateways, s.gateways);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        observedGeneration, conditions, version, revision, components, webhookCertificateExpiry);
+        observedGeneration,
+        conditions,
+        version,
+        revision,
+        components,
+        webhookCertificateExpiry,
+        gateways);
   }
 }
