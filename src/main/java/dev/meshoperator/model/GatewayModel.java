@@ -44,12 +44,16 @@ public final class GatewayModel {
   /** Port of the proxy's Prometheus endpoint (merged stats), as the chart's annotations say. */
   static final String METRICS_PORT = "15020";
 
+  static final String DATAPLANE_MODE = "istio.io/dataplane-mode";
+
   private GatewayModel() {}
 
   /** Labels of every object of the gateway: the operator's, Istio's selector labels, its name. */
   public static Map<String, String> labels(ControlPlane cp, Gateway g) {
     Map<String, String> extra = new LinkedHashMap<>(g.labels());
     extra.put(MeshLabels.NAME, MeshNames.gateway(g));
+    // As the chart: gateways are never enrolled in the ambient data plane.
+    extra.put(DATAPLANE_MODE, "none");
     return MeshLabels.of(cp, COMPONENT, extra);
   }
 
@@ -128,8 +132,7 @@ public final class GatewayModel {
     labels.put(MeshLabels.MANAGED_BY, MeshLabels.MANAGED_BY_VALUE);
     labels.put(MeshLabels.PART_OF, "istio");
     labels.put(MeshLabels.INSTANCE, cp.name());
-    // As the chart: gateways are never enrolled in the ambient data plane.
-    labels.put("istio.io/dataplane-mode", "none");
+    labels.put(DATAPLANE_MODE, "none");
     return new PodTemplateSpecBuilder()
         .withNewMetadata()
         .withLabels(labels)

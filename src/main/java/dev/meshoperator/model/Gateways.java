@@ -185,14 +185,14 @@ public final class Gateways {
     return List.copyOf(ports);
   }
 
-  /** Istio's gateway resources: 100m/128Mi, limits 2/1Gi; demo requests 10m/40Mi. */
+  /** Istio's gateway resources, as its values write them: 100m/128Mi, limits 2000m/1024Mi. */
   static ResourceRequirements resources(boolean demo) {
     return new ResourceRequirementsBuilder()
         .withRequests(
             Map.of(
                 "cpu", new Quantity(demo ? "10m" : "100m"),
                 "memory", new Quantity(demo ? "40Mi" : "128Mi")))
-        .withLimits(Map.of("cpu", new Quantity("2"), "memory", new Quantity("1Gi")))
+        .withLimits(Map.of("cpu", new Quantity("2000m"), "memory", new Quantity("1024Mi")))
         .build();
   }
 

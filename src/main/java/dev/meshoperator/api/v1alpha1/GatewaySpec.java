@@ -29,8 +29,10 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GatewaySpec {
 
-  /** Most gateways one control plane may declare (bounds the uniqueness rule's CEL cost). */
-  public static final int MAX_GATEWAYS = 16;
+  /**
+   * Most gateways one control plane may declare: every CEL rule of an entry costs once per item.
+   */
+  public static final int MAX_GATEWAYS = 8;
 
   @JsonPropertyDescription(
       "Name of the gateway's Deployment, Service, ServiceAccount and RoleBinding (a DNS label"
@@ -76,7 +78,7 @@ public class GatewaySpec {
   @JsonPropertyDescription(
       "Resources of istio-proxy. Default requests 100m/128Mi, limits 2/1Gi (demo: requests"
           + " 10m/40Mi).")
-  @SchemaFrom(type = SchemaTypes.Resources.class)
+  @SchemaFrom(type = SchemaTypes.ItemResources.class)
   public ResourceRequirements resources;
 
   @JsonPropertyDescription("Node labels the gateway's pods must match (at most 64).")

@@ -93,7 +93,7 @@ public class MeshControlPlaneSpec {
   public InjectionSpec injection;
 
   @JsonPropertyDescription(
-      "Ingress and egress gateways (at most 16, names unique). The profile's gateways (default:"
+      "Ingress and egress gateways (at most 8, names unique). The profile's gateways (default:"
           + " istio-ingressgateway; demo: istio-ingressgateway and istio-egressgateway; minimal"
           + " and empty: none) are kept unless listed: an entry with a profile gateway's name"
           + " changes only the fields it sets, enabled: false removes it, other names add"
