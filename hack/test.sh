@@ -5,5 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash hack/build-k8s.sh >/dev/null
+# helm renders Istio's gateway chart for GatewayChartComparisonTest (built once, cached).
+bash hack/build-helm.sh >/dev/null
 ./mvnw -B verify "$@"
 bash hack/check-generated.sh

@@ -222,13 +222,17 @@ public final class GatewayModel {
                         .withProtocol(p.protocol())
                         .build())
             .toList();
+    var metadata =
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(MeshNames.gateway(g))
+            .withNamespace(g.namespace())
+            .withLabels(labels(cp, g));
+    // JOSDK adds its own annotations to this map: leave it unset when empty, never null.
+    if (!g.serviceAnnotations().isEmpty()) {
+      metadata.withAnnotations(new java.util.LinkedHashMap<>(g.serviceAnnotations()));
+    }
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(MeshNames.gateway(g))
-        .withNamespace(g.namespace())
-        .withLabels(labels(cp, g))
-        .withAnnotations(g.serviceAnnotations().isEmpty() ? null : g.serviceAnnotations())
-        .endMetadata()
+        .withMetadata(metadata.build())
         .withNewSpec()
         .withType(g.serviceType().name())
         .withSelector(g.labels())

@@ -101,7 +101,9 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "istiod-rolebinding",
           type = IstiodRoleBindingDependent.class,
-          reconcilePrecondition = IstiodEnabled.class),
+          reconcilePrecondition = IstiodEnabled.class,
+          // The apiserver checks a binding against its role's rules: the role must exist.
+          dependsOn = "istiod-role"),
       @Dependent(
           name = "istiod-clusterrole",
           type = IstiodClusterRoleDependent.class,
@@ -109,7 +111,9 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "istiod-clusterrolebinding",
           type = IstiodClusterRoleBindingDependent.class,
-          reconcilePrecondition = IstiodEnabled.class),
+          reconcilePrecondition = IstiodEnabled.class,
+          // The apiserver checks a binding against its role's rules: the role must exist.
+          dependsOn = "istiod-clusterrole"),
       @Dependent(
           name = "gateway-controller-clusterrole",
           type = GatewayControllerClusterRoleDependent.class,
@@ -117,7 +121,9 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "gateway-controller-clusterrolebinding",
           type = GatewayControllerClusterRoleBindingDependent.class,
-          reconcilePrecondition = IstiodEnabled.class),
+          reconcilePrecondition = IstiodEnabled.class,
+          // The apiserver checks a binding against its role's rules: the role must exist.
+          dependsOn = "gateway-controller-clusterrole"),
       @Dependent(
           name = "reader-clusterrole",
           type = ReaderClusterRoleDependent.class,
@@ -125,7 +131,9 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "reader-clusterrolebinding",
           type = ReaderClusterRoleBindingDependent.class,
-          reconcilePrecondition = IstiodEnabled.class),
+          reconcilePrecondition = IstiodEnabled.class,
+          // The apiserver checks a binding against its role's rules: the role must exist.
+          dependsOn = "reader-clusterrole"),
       @Dependent(
           name = "istiod-secrets-reader-binding",
           type = IstiodSecretsReaderBindingDependent.class,
