@@ -196,6 +196,52 @@ public final class Gateways {
         .build();
   }
 
+  /** A non-negative Kubernetes quantity: 500m, 2, 128Mi, 1e9, +1. */
+  private static final java.util.regex.Pattern QUANTITY =
+      java.util.regex.Pattern.compile(
+          "^\\+?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE]\\+?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$");
+
+  /**
+   * The first gateway resource quantity that is not a non-negative quantity, as a message naming
+   * the field. The CRD cannot check these with CEL (see {@code SchemaTypes.ItemResources}), so the
+   * reconciler refuses such a spec before applying anything, rather than the apiserver failing the
+   * Deployment on every retry.
+   */
+  public static java.util.Optional<String> problem(List<GatewaySpec> spec) {
+    if (spec == null) {
+      return java.util.Optional.empty();
+    }
+    for (int i = 0; i < spec.size(); i++) {
+      GatewaySpec g = spec.get(i);
+      if (g == null || g.resources == null) {
+        continue;
+      }
+      for (var kind : List.of("limits", "requests")) {
+        Map<String, Quantity> values =
+            kind.equals("limits") ? g.resources.getLimits() : g.resources.getRequests();
+        if (values == null) {
+          continue;
+        }
+        for (var e : new java.util.TreeMap<>(values).entrySet()) {
+          String text = e.getValue() == null ? "" : e.getValue().toString();
+          if (!QUANTITY.matcher(text).matches()) {
+            return java.util.Optional.of(
+                "spec.gateways["
+                    + i
+                    + "].resources."
+                    + kind
+                    + "."
+                    + e.getKey()
+                    + " must be a non-negative quantity such as 500m, 2, 128Mi or 1Gi, not \""
+                    + text
+                    + "\"");
+          }
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   private static Port port(GatewayPort p) {
     return new Port(
         p.name,

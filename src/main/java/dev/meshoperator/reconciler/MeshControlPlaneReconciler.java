@@ -388,6 +388,11 @@ public class MeshControlPlaneReconciler
                   + " is the operator's own namespace: istiod there could read and write the"
                   + " webhook's TLS and the mesh root CA Secrets; choose another namespace"));
     }
+    Optional<String> quantities =
+        Gateways.problem(cr.getSpec() == null ? null : cr.getSpec().gateways);
+    if (quantities.isPresent()) {
+      return Optional.of(new Refusal("InvalidSpec", quantities.get()));
+    }
     Optional<String> gateway = gatewayNamespaceProblem(cr);
     if (gateway.isPresent()) {
       return Optional.of(new Refusal("NamespaceRefused", gateway.get()));

@@ -176,4 +176,40 @@ class GatewaysTest {
         .containsExactly(
             Map.entry("app", "istio-ingressgateway"), Map.entry("istio", "ingressgateway"));
   }
+
+  @Test
+  void invalidResourceQuantitiesAreNamedByField() {
+    var ok = entry("a", e -> e.resources = resources("cpu", "500m", "memory", "1Gi"));
+    assertThat(Gateways.problem(List.of(ok))).isEmpty();
+    assertThat(Gateways.problem(List.of(entry("b", e -> e.resources = resources("cpu", "2")))))
+        .isEmpty();
+    assertThat(
+            Gateways.problem(List.of(ok, entry("b", e -> e.resources = resources("cpu", "lots")))))
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .startsWith("spec.gateways[1].resources.requests.cpu must be a non-negative")
+                    .contains("\"lots\""));
+    var negative =
+        entry(
+            "c",
+            e -> {
+              e.resources = new io.fabric8.kubernetes.api.model.ResourceRequirements();
+              e.resources.setLimits(
+                  Map.of("memory", new io.fabric8.kubernetes.api.model.Quantity("-1Gi")));
+            });
+    assertThat(Gateways.problem(List.of(negative)))
+        .hasValueSatisfying(
+            m -> assertThat(m).startsWith("spec.gateways[0].resources.limits.memory"));
+  }
+
+  private static io.fabric8.kubernetes.api.model.ResourceRequirements resources(String... kv) {
+    var r = new io.fabric8.kubernetes.api.model.ResourceRequirements();
+    var m = new java.util.LinkedHashMap<String, io.fabric8.kubernetes.api.model.Quantity>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], new io.fabric8.kubernetes.api.model.Quantity(kv[i + 1]));
+    }
+    r.setRequests(m);
+    return r;
+  }
 }

@@ -78,24 +78,18 @@ public final class SchemaTypes {
   }
 
   /**
-   * A non-negative quantity written as a string (500m, 2, 128Mi, 1e9); integers are accepted as
-   * they are. Kubernetes' own CRDs validate quantities with such a pattern.
-   */
-  public static final String QUANTITY =
-      "^\\+?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE]\\+?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
-
-  /**
-   * Twin of ResourceRequirements for list items (each gateway): quantities are checked by a
-   * pattern, not CEL, because the CEL rules of {@link Resources} cost per item and the CRD's CEL
-   * budget would be exceeded once for every gateway. Resource names are checked by the apiserver
-   * when the operator applies the Deployment (a bad one gives Reconciled=False naming it).
+   * Twin of ResourceRequirements for list items (each gateway): bounded, but without the CEL rules
+   * of {@link Resources}, whose cost counts once per list item and would exceed the CRD's CEL
+   * budget with eight gateways (the apiserver refuses such a CRD). Quantities are checked by the
+   * reconciler instead ({@code Gateways.problem}: Reconciled=False, InvalidSpec, naming the field);
+   * resource names by the apiserver when the Deployment is applied.
    */
   public static class ItemResources {
     @Size(max = 8)
-    public Map<String, @Size(max = 64) @Pattern(QUANTITY) Quantity> limits;
+    public Map<String, Quantity> limits;
 
     @Size(max = 8)
-    public Map<String, @Size(max = 64) @Pattern(QUANTITY) Quantity> requests;
+    public Map<String, Quantity> requests;
 
     @Size(max = 8)
     public List<Claim> claims;
