@@ -196,6 +196,27 @@ public final class Gateways {
         .build();
   }
 
+  /**
+   * A gateway in the operator's namespace or a system namespace would never be injected (the
+   * webhook never sees those namespaces) and keep its placeholder image: the message refusing it.
+   */
+  public static java.util.Optional<String> namespaceProblem(
+      List<Gateway> gateways, String operatorNamespace) {
+    for (Gateway g : gateways) {
+      if (g.namespace().equals(operatorNamespace)
+          || MutatingWebhookModel.isSystemNamespace(g.namespace())) {
+        return java.util.Optional.of(
+            "spec.gateways["
+                + g.name()
+                + "].namespace "
+                + g.namespace()
+                + " is the operator's or a system namespace, which the injection webhook never"
+                + " sees: the gateway's pods would not be injected");
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** A non-negative Kubernetes quantity: 500m, 2, 128Mi, 1e9, +1. */
   private static final java.util.regex.Pattern QUANTITY =
       java.util.regex.Pattern.compile(

@@ -393,7 +393,7 @@ public class MeshControlPlaneReconciler
     if (quantities.isPresent()) {
       return Optional.of(new Refusal("InvalidSpec", quantities.get()));
     }
-    Optional<String> gateway = gatewayNamespaceProblem(cr);
+    Optional<String> gateway = Gateways.namespaceProblem(Gateways.of(cr), config.namespace());
     if (gateway.isPresent()) {
       return Optional.of(new Refusal("NamespaceRefused", gateway.get()));
     }
@@ -403,26 +403,6 @@ public class MeshControlPlaneReconciler
       return Optional.of(new Refusal("InvalidMeshConfig", mesh.get()));
     }
     return IstioVersions.refusal(running, cp.version()).map(m -> new Refusal("VersionRefused", m));
-  }
-
-  /**
-   * A gateway in the operator's namespace or a system namespace would never be injected (the
-   * webhook never sees those namespaces) and keep its placeholder image: refused.
-   */
-  private Optional<String> gatewayNamespaceProblem(MeshControlPlane cr) {
-    for (Gateways.Gateway g : Gateways.of(cr)) {
-      if (g.namespace().equals(config.namespace())
-          || dev.meshoperator.model.MutatingWebhookModel.isSystemNamespace(g.namespace())) {
-        return Optional.of(
-            "spec.gateways["
-                + g.name()
-                + "].namespace "
-                + g.namespace()
-                + " is the operator's or a system namespace, which the injection webhook never"
-                + " sees: the gateway's pods would not be injected");
-      }
-    }
-    return Optional.empty();
   }
 
   /** Why injection for this revision does not work yet, if it does not. */

@@ -124,6 +124,37 @@ class GatewaysIT {
 
   @Test
   @Order(3)
+  void autoscalingWithTwoReplicasAddsAnHpaAndAPdbAndRemovesThemAgain() {
+    patchSpec(
+        "{\"spec\":{\"gateways\":[{\"name\":\""
+            + INGRESS
+            + "\",\"autoscaling\":{\"enabled\":true,\"minReplicas\":2,\"maxReplicas\":3}}]}}");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(objectsOf(INGRESS))
+                  .contains("HorizontalPodAutoscaler/" + INGRESS, "PodDisruptionBudget/" + INGRESS);
+              var hpa =
+                  admin
+                      .autoscaling()
+                      .v2()
+                      .horizontalPodAutoscalers()
+                      .inNamespace(NS)
+                      .withName(INGRESS)
+                      .get();
+              assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+              assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(3);
+            });
+    // The egress gateway is not autoscaled: it got neither.
+    assertThat(objectsOf(EGRESS)).hasSize(4);
+    patchSpec("{\"spec\":{\"gateways\":null}}");
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(objectsOf(INGRESS)).hasSize(4));
+    awaitReady();
+  }
+
+  @Test
+  @Order(4)
   void theIngressAddressAppearsInStatusOnceTheServiceHasOne() {
     assertThat(ingress(get()).addresses).isEmpty();
     var svc = admin.services().inNamespace(NS).withName(INGRESS).get();
@@ -145,7 +176,7 @@ class GatewaysIT {
 
   /** Gateways do not restart when only istiod changes. */
   @Test
-  @Order(4)
+  @Order(5)
   void changingIstiodLeavesTheGatewaysAlone() {
     Map<String, String> before = new TreeMap<>(uidsOf(INGRESS));
     before.putAll(uidsOf(EGRESS));
@@ -178,7 +209,7 @@ class GatewaysIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void deletingTheControlPlaneTakesItsGatewaysAlong() {
     admin.resources(MeshControlPlane.class).withName("gw").delete();
     await()

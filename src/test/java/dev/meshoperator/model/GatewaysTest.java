@@ -203,6 +203,17 @@ class GatewaysTest {
             m -> assertThat(m).startsWith("spec.gateways[0].resources.limits.memory"));
   }
 
+  @Test
+  void gatewaysTheWebhookNeverSeesAreRefused() {
+    var ok = gateways(Profile.DEFAULT, entry("x", e -> e.namespace = "edge"));
+    assertThat(Gateways.namespaceProblem(ok, "istio-operator")).isEmpty();
+    for (String ns : List.of("istio-operator", "kube-system")) {
+      var bad = gateways(Profile.MINIMAL, entry("x", e -> e.namespace = ns));
+      assertThat(Gateways.namespaceProblem(bad, "istio-operator"))
+          .hasValueSatisfying(m -> assertThat(m).startsWith("spec.gateways[x].namespace " + ns));
+    }
+  }
+
   private static io.fabric8.kubernetes.api.model.ResourceRequirements resources(String... kv) {
     var r = new io.fabric8.kubernetes.api.model.ResourceRequirements();
     var m = new java.util.LinkedHashMap<String, io.fabric8.kubernetes.api.model.Quantity>();
