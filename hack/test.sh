@@ -8,5 +8,7 @@ bash hack/build-k8s.sh >/dev/null
 # promtool checks the generated Prometheus config (PrometheusConfigTest); built once and cached.
 # If it cannot be built here, that test says so and is skipped; the rest still runs.
 bash hack/build-promtool.sh >/dev/null || echo "WARNING: promtool could not be built" >&2
+# helm renders Istio's gateway chart for GatewayChartComparisonTest (built once, cached).
+bash hack/build-helm.sh >/dev/null
 ./mvnw -B verify "$@"
 bash hack/check-generated.sh

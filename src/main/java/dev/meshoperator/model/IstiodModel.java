@@ -282,6 +282,10 @@ public final class IstiodModel {
     // MutatingWebhookConfiguration, or the two would fight over the webhook's caBundle.
     put(env, value("INJECT_ENABLED", "false"));
     put(env, value("INJECTION_WEBHOOK_CONFIG_NAME", ""));
+    // Gateway API gateways of class istio are deployed by the operator (KubeGatewayModel), whose
+    // webhook injects them: istiod's deployment controller would need the kube-gateway template,
+    // which istiod loads only with its own injection on. Its status controller stays on.
+    put(env, value("PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER", "false"));
     // istiod keeps the caBundle of its own validating webhook up to date.
     put(env, value("VALIDATION_WEBHOOK_CONFIG_NAME", MeshNames.validatingWebhook(cp)));
     cp.istiod().env().forEach(e -> put(env, e));

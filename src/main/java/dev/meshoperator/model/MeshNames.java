@@ -130,6 +130,19 @@ public final class MeshNames {
     return cp.revisioned("jaeger-collector");
   }
 
+  /** A gateway's Deployment, Service, ServiceAccount, RoleBinding, HPA and PDB: its name. */
+  public static String gateway(Gateways.Gateway gateway) {
+    return gateway.name();
+  }
+
+  /**
+   * A Gateway API gateway's Deployment, Service and ServiceAccount: {@code <gateway>-<class>}, the
+   * name istiod's deployment controller gives them and its status controller looks up.
+   */
+  public static String kubeGateway(String gatewayName, String gatewayClass) {
+    return gatewayName + "-" + gatewayClass;
+  }
+
   /** {@code base[-rev]-<namespace>}: unique across revisions and namespaces. */
   private static String clusterScoped(ControlPlane cp, String base) {
     return cp.revisioned(base) + "-" + cp.namespace();

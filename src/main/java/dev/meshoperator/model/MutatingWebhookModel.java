@@ -156,6 +156,11 @@ public final class MutatingWebhookModel {
         .build();
   }
 
+  /** Whether {@code namespace} is one the webhook never sees, whatever the operator's is. */
+  public static boolean isSystemNamespace(String namespace) {
+    return SYSTEM_NAMESPACES.contains(namespace);
+  }
+
   /** The namespaces a webhook never sees: the system ones and the operator's. */
   static List<String> excludedNamespaces(Endpoint endpoint) {
     var excluded = new ArrayList<>(SYSTEM_NAMESPACES);

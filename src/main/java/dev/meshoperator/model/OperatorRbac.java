@@ -70,6 +70,12 @@ public final class OperatorRbac {
    */
   public static final String ISTIOD_NAMESPACE_SECRETS = "istio-operator-istiod-namespace-secrets";
 
+  /**
+   * Static ClusterRole: read Secrets (get, watch, list), the rule of Istio's gateway Role for SDS;
+   * bound per gateway by a RoleBinding in the gateway's namespace, so it grants only there.
+   */
+  public static final String GATEWAY_SECRETS_READER = "istio-operator-gateway-secrets-reader";
+
   private static final String CORE = "";
   private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
   private static final String[] READ = {"get", "list", "watch"};
@@ -148,11 +154,12 @@ public final class OperatorRbac {
             "update",
             "patch",
             "delete"),
-        // istiod's Secret access is granted by binding the static roles, never held.
+        // istiod's and the gateways' Secret access is granted by binding the static roles, never
+        // held.
         named(
             List.of(RBAC_GROUP),
             List.of("clusterroles"),
-            List.of(ISTIOD_SECRETS_READER, ISTIOD_NAMESPACE_SECRETS),
+            List.of(ISTIOD_SECRETS_READER, ISTIOD_NAMESPACE_SECRETS, GATEWAY_SECRETS_READER),
             "bind"));
   }
 
@@ -225,6 +232,13 @@ public final class OperatorRbac {
     return clusterRole(ISTIOD_NAMESPACE_SECRETS, IstiodRbac.namespaceSecretsRules());
   }
 
+  /** The static ClusterRole {@value #GATEWAY_SECRETS_READER}. */
+  public static ClusterRole gatewaySecretsReader() {
+    return clusterRole(
+        GATEWAY_SECRETS_READER,
+        List.of(rule(List.of(CORE), List.of("secrets"), "get", "watch", "list")));
+  }
+
   public static ClusterRoleBinding clusterRoleBinding(String namespace) {
     return new ClusterRoleBindingBuilder()
         .withNewMetadata()
@@ -271,7 +285,8 @@ public final class OperatorRbac {
         eventsRole(),
         eventsRoleBinding(namespace),
         istiodSecretsReader(),
-        istiodNamespaceSecrets());
+        istiodNamespaceSecrets(),
+        gatewaySecretsReader());
   }
 
   /** {@link #objects} as one multi-document YAML, with a header saying where it comes from. */

@@ -7,6 +7,7 @@ import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
 import dev.meshoperator.config.OperatorConfig;
 import dev.meshoperator.model.ControlPlane;
+import dev.meshoperator.model.Gateways;
 import dev.meshoperator.model.MeshConfigValidation;
 import dev.meshoperator.model.MeshLabels;
 import dev.meshoperator.model.MeshNames;
@@ -14,8 +15,15 @@ import dev.meshoperator.reconciler.dependent.Conditions.DeploymentReady;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodAutoscaled;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodDisruptionBudgeted;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodEnabled;
+import dev.meshoperator.reconciler.dependent.GatewayApiGatewaysDependent;
+import dev.meshoperator.reconciler.dependent.GatewayAutoscalersDependent;
 import dev.meshoperator.reconciler.dependent.GatewayControllerClusterRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.GatewayControllerClusterRoleDependent;
+import dev.meshoperator.reconciler.dependent.GatewayDeploymentsDependent;
+import dev.meshoperator.reconciler.dependent.GatewayDisruptionBudgetsDependent;
+import dev.meshoperator.reconciler.dependent.GatewayRoleBindingsDependent;
+import dev.meshoperator.reconciler.dependent.GatewayServiceAccountsDependent;
+import dev.meshoperator.reconciler.dependent.GatewayServicesDependent;
 import dev.meshoperator.reconciler.dependent.InjectorWebhookDependent;
 import dev.meshoperator.reconciler.dependent.IstioCrdsDependent;
 import dev.meshoperator.reconciler.dependent.IstiodAutoscalerDependent;
@@ -30,6 +38,9 @@ import dev.meshoperator.reconciler.dependent.IstiodSecretsRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.IstiodServiceAccountDependent;
 import dev.meshoperator.reconciler.dependent.IstiodServiceDependent;
 import dev.meshoperator.reconciler.dependent.IstiodValidatingWebhookDependent;
+import dev.meshoperator.reconciler.dependent.KubeGatewayDeploymentsDependent;
+import dev.meshoperator.reconciler.dependent.KubeGatewayServiceAccountsDependent;
+import dev.meshoperator.reconciler.dependent.KubeGatewayServicesDependent;
 import dev.meshoperator.reconciler.dependent.MeshConfigMapDependent;
 import dev.meshoperator.reconciler.dependent.ReaderClusterRoleBindingDependent;
 import dev.meshoperator.reconciler.dependent.ReaderClusterRoleDependent;
@@ -42,6 +53,7 @@ import dev.meshoperator.reconciler.dependent.addons.PrometheusDependents;
 import dev.meshoperator.webhook.WebhookCertificateManager;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -94,7 +106,9 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "istiod-rolebinding",
           type = IstiodRoleBindingDependent.class,
-          reconcilePrecondition = IstiodEnabled.class),
+          reconcilePrecondition = IstiodEnabled.class,
+          // The apiserver checks a binding against its role's rules: the role must exist.
+          dependsOn = "istiod-role"),
       @Dependent(
           name = "istiod-clusterrole",
           type = IstiodClusterRoleDependent.class,
@@ -102,7 +116,9 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "istiod-clusterrolebinding",
           type = IstiodClusterRoleBindingDependent.class,
-          reconcilePrecondition = IstiodEnabled.class),
+          reconcilePrecondition = IstiodEnabled.class,
+          // The apiserver checks a binding against its role's rules: the role must exist.
+          dependsOn = "istiod-clusterrole"),
       @Dependent(
           name = "gateway-controller-clusterrole",
           type = GatewayControllerClusterRoleDependent.class,
@@ -110,7 +126,9 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "gateway-controller-clusterrolebinding",
           type = GatewayControllerClusterRoleBindingDependent.class,
-          reconcilePrecondition = IstiodEnabled.class),
+          reconcilePrecondition = IstiodEnabled.class,
+          // The apiserver checks a binding against its role's rules: the role must exist.
+          dependsOn = "gateway-controller-clusterrole"),
       @Dependent(
           name = "reader-clusterrole",
           type = ReaderClusterRoleDependent.class,
@@ -118,7 +136,9 @@ import org.jboss.logging.Logger;
       @Dependent(
           name = "reader-clusterrolebinding",
           type = ReaderClusterRoleBindingDependent.class,
-          reconcilePrecondition = IstiodEnabled.class),
+          reconcilePrecondition = IstiodEnabled.class,
+          // The apiserver checks a binding against its role's rules: the role must exist.
+          dependsOn = "reader-clusterrole"),
       @Dependent(
           name = "istiod-secrets-reader-binding",
           type = IstiodSecretsReaderBindingDependent.class,
@@ -266,6 +286,56 @@ import org.jboss.logging.Logger;
           name = "jaeger-collector-service",
           type = JaegerDependents.CollectorServiceDependent.class,
           reconcilePrecondition = AddonConditions.JaegerEnabled.class),
+      // Gateways (spec.gateways and the profile's), one bulk dependent per kind. Their pods are
+      // created only once istiod is ready and the injector's webhook exists: an uninjected
+      // gateway pod keeps its placeholder image "auto" and never runs.
+      @Dependent(
+          name = "gateway-serviceaccounts",
+          type = GatewayServiceAccountsDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "gateway-rolebindings",
+          type = GatewayRoleBindingsDependent.class,
+          reconcilePrecondition = IstiodEnabled.class,
+          dependsOn = "gateway-serviceaccounts"),
+      @Dependent(
+          name = "gateway-services",
+          type = GatewayServicesDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "gateway-deployments",
+          type = GatewayDeploymentsDependent.class,
+          reconcilePrecondition = IstiodEnabled.class,
+          dependsOn = {"gateway-serviceaccounts", "istiod-deployment", "injector-webhook"}),
+      @Dependent(
+          name = "gateway-hpas",
+          type = GatewayAutoscalersDependent.class,
+          reconcilePrecondition = IstiodEnabled.class,
+          dependsOn = "gateway-deployments"),
+      @Dependent(
+          name = "gateway-pdbs",
+          type = GatewayDisruptionBudgetsDependent.class,
+          reconcilePrecondition = IstiodEnabled.class,
+          dependsOn = "gateway-deployments"),
+      // Gateway API gateways of class istio: the Gateways' informer exists only while the Gateway
+      // API CRDs do; the operator deploys what istiod's (disabled) deployment controller would.
+      @Dependent(
+          name = "gatewayapi-gateways",
+          type = GatewayApiGatewaysDependent.class,
+          activationCondition = GatewayApiGatewaysDependent.GatewayApiPresent.class),
+      @Dependent(
+          name = "kube-gateway-serviceaccounts",
+          type = KubeGatewayServiceAccountsDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "kube-gateway-services",
+          type = KubeGatewayServicesDependent.class,
+          reconcilePrecondition = IstiodEnabled.class),
+      @Dependent(
+          name = "kube-gateway-deployments",
+          type = KubeGatewayDeploymentsDependent.class,
+          reconcilePrecondition = IstiodEnabled.class,
+          dependsOn = {"kube-gateway-serviceaccounts", "istiod-deployment", "injector-webhook"}),
     })
 // No @RBACRule: the operator's RBAC is dev.meshoperator.model.OperatorRbac (generated into
 // kustomize/base/rbac.yaml), not derived from the dependents.
@@ -348,6 +418,12 @@ public class MeshControlPlaneReconciler
     }
 
     namespaces.ensure(cp.namespace());
+    List<Gateways.Gateway> gateways = cp.istiodEnabled() ? Gateways.of(cr) : List.of();
+    gateways.stream()
+        .map(Gateways.Gateway::namespace)
+        .distinct()
+        .filter(ns -> !ns.equals(cp.namespace()))
+        .forEach(namespaces::ensure);
     // The plug-in CA goes first, so istiod starts with it rather than with a self-signed root.
     Optional<Duration> caCheck =
         MeshCaSecrets.wanted(cr) ? Optional.of(meshCa.reconcile(cr)) : Optional.empty();
@@ -368,6 +444,12 @@ public class MeshControlPlaneReconciler
           istiod.map(dev.meshoperator.reconciler.dependent.Conditions::rolledOut).orElse(false);
       components.add(deploymentStatus(MeshNames.istiod(cp), istiod, istiodRolledOut));
     }
+    var gatewayStatus =
+        GatewayStatuses.of(
+            gateways,
+            context.getSecondaryResourcesAsStream(Deployment.class).toList(),
+            context.getSecondaryResourcesAsStream(Service.class).toList());
+    components.addAll(GatewayStatuses.components(gatewayStatus));
     // The running version moves only once istiod has rolled out the new image.
     String nowRunning = !cp.istiodEnabled() || istiodRolledOut ? cp.version() : running;
     boolean upgrading = running != null && !running.equals(cp.version()) && !istiodRolledOut;
@@ -378,7 +460,8 @@ public class MeshControlPlaneReconciler
             new StatusUpdates.Observed(
                 nowRunning,
                 components,
-                result.allDependentResourcesReady(),
+                result.allDependentResourcesReady()
+                    && components.stream().allMatch(c -> Boolean.TRUE.equals(c.ready)),
                 upgrading,
                 cp.version(),
                 injectionReadiness(cp, context),
@@ -394,7 +477,8 @@ public class MeshControlPlaneReconciler
                             .getSecondaryResourcesAsStream(Deployment.class)
                             .filter(d -> name.equals(d.getMetadata().getName()))
                             .filter(d -> cp.namespace().equals(d.getMetadata().getNamespace()))
-                            .findFirst())));
+                            .findFirst()),
+                gatewayStatus));
     emitOnTransition(cr, status);
     UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
     return caCheck
@@ -417,6 +501,15 @@ public class MeshControlPlaneReconciler
                   + cp.namespace()
                   + " is the operator's own namespace: istiod there could read and write the"
                   + " webhook's TLS and the mesh root CA Secrets; choose another namespace"));
+    }
+    Optional<String> quantities =
+        Gateways.problem(cr.getSpec() == null ? null : cr.getSpec().gateways);
+    if (quantities.isPresent()) {
+      return Optional.of(new Refusal("InvalidSpec", quantities.get()));
+    }
+    Optional<String> gateway = Gateways.namespaceProblem(Gateways.of(cr), config.namespace());
+    if (gateway.isPresent()) {
+      return Optional.of(new Refusal("NamespaceRefused", gateway.get()));
     }
     Optional<String> mesh =
         MeshConfigValidation.problem(cr.getSpec() == null ? null : cr.getSpec().meshConfig);

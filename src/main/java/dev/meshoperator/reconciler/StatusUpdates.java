@@ -2,6 +2,7 @@ package dev.meshoperator.reconciler;
 
 import dev.meshoperator.api.v1alpha1.AddonStatus;
 import dev.meshoperator.api.v1alpha1.ComponentStatus;
+import dev.meshoperator.api.v1alpha1.GatewayStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.model.MeshNames;
@@ -29,7 +30,8 @@ final class StatusUpdates {
       String desiredVersion,
       Optional<String> injectionProblem,
       String certificateExpiry,
-      List<AddonStatus> addons) {}
+      List<AddonStatus> addons,
+      List<GatewayStatus> gateways) {}
 
   /** The spec was not applied; nothing was touched. */
   static MeshControlPlaneStatus refused(
@@ -62,6 +64,7 @@ final class StatusUpdates {
     status.setVersion(o.runningVersion());
     status.setRevision(MeshNames.revision(cr));
     status.setComponents(o.components());
+    status.setGateways(o.gateways());
     status.setWebhookCertificateExpiry(
         o.certificateExpiry() != null ? o.certificateExpiry() : previousExpiry(cr));
     String revision = MeshNames.revision(cr);
@@ -121,6 +124,7 @@ final class StatusUpdates {
       status.setComponents(previous.getComponents() == null ? List.of() : previous.getComponents());
       status.setWebhookCertificateExpiry(previous.getWebhookCertificateExpiry());
       status.setAddons(previous.getAddons());
+      status.setGateways(previous.getGateways() == null ? List.of() : previous.getGateways());
     }
     return status;
   }

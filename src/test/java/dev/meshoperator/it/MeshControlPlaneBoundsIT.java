@@ -291,6 +291,8 @@ class MeshControlPlaneBoundsIT {
         row(
             "meshConfig: {extensionProviders: {name: otel}}",
             "spec.meshConfig.extensionProviders"));
+    // gateways
+    rows.addAll(gatewayRows());
     rows.add(row("meshConfig: []", "spec.meshConfig"));
     // addons
     for (String v : List.of("15days", "0d", "10000d", "1y", "'6 h'", "''")) {
@@ -315,6 +317,129 @@ class MeshControlPlaneBoundsIT {
               "spec.addons." + a + ".resources.requests"));
       rows.add(row("addons: {" + a + ": {enabled: 'yes'}}", "spec.addons." + a + ".enabled"));
     }
+    return rows;
+  }
+
+  /** spec.gateways: every field of an entry, and the list itself. */
+  static List<Row> gatewayRows() {
+    List<Row> rows = new ArrayList<>();
+    String g0 = "spec.gateways[0]";
+    rows.add(
+        row(
+            "gateways: ["
+                + IntStream.range(0, 9)
+                    .mapToObj(i -> "{name: g" + i + "}")
+                    .collect(Collectors.joining(", "))
+                + "]",
+            "spec.gateways"));
+    rows.add(row("gateways: [{name: a}, {name: a}]", "spec.gateways"));
+    rows.add(row("gateways: [{type: ingress}]", g0 + ".name"));
+    rows.add(row("gateways: [{name: Bad_Name}]", g0 + ".name"));
+    rows.add(row("gateways: [{name: 1gw}]", g0 + ".name"));
+    rows.add(row("gateways: [{name: " + LONG_64 + "}]", g0 + ".name"));
+    rows.add(row("gateways: [{name: a, type: sideways}]", g0 + ".type"));
+    rows.add(row("gateways: [{name: a, namespace: Bad_NS}]", g0 + ".namespace"));
+    rows.add(row("gateways: [{name: a, namespace: " + LONG_64 + "}]", g0 + ".namespace"));
+    for (String v : List.of("-1", "1001", "2147483648")) {
+      rows.add(row("gateways: [{name: a, replicas: " + v + "}]", g0 + ".replicas"));
+    }
+    for (String f : List.of("minReplicas", "maxReplicas", "targetCPUUtilizationPercentage")) {
+      for (String v : List.of("0", "1001", "2147483648")) {
+        rows.add(
+            row(
+                "gateways: [{name: a, autoscaling: {" + f + ": " + v + "}}]",
+                g0 + ".autoscaling." + f));
+      }
+    }
+    rows.add(
+        row(
+            "gateways: [{name: a, autoscaling: {minReplicas: 5, maxReplicas: 2}}]",
+            g0 + ".autoscaling"));
+    // (invalid quantities of gateways are refused by the reconciler: GatewaysTest)
+    rows.add(
+        row(
+            "gateways: [{name: a, resources: {limits: {"
+                + IntStream.range(0, 9)
+                    .mapToObj(i -> "r" + i + ": 1")
+                    .collect(Collectors.joining(", "))
+                + "}}}]",
+            g0 + ".resources.limits"));
+    rows.add(
+        row(
+            "gateways: [{name: a, nodeSelector: {zone: " + LONG_64 + "}}]",
+            g0 + ".nodeSelector.zone"));
+    rows.add(row("gateways: [{name: a, nodeSelector: {'-bad': x}}]", g0 + ".nodeSelector"));
+    rows.add(row("gateways: [{name: a, labels: {'not a key': x}}]", g0 + ".labels"));
+    rows.add(row("gateways: [{name: a, labels: {istio: 'a b'}}]", g0 + ".labels.istio"));
+    rows.add(
+        row(
+            "gateways: [{name: a, labels: {"
+                + IntStream.range(0, 17)
+                    .mapToObj(i -> "k" + i + ": v")
+                    .collect(Collectors.joining(", "))
+                + "}}]",
+            g0 + ".labels"));
+    rows.add(
+        row(
+            "gateways: [{name: a, tolerations: [{key: k, operator: Maybe}]}]",
+            g0 + ".tolerations[0].operator"));
+    rows.add(
+        row(
+            "gateways: [{name: a, affinity: {nodeAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 101, "
+                + NODE_TERM
+                + "}]}}}]",
+            g0
+                + ".affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight"));
+    rows.add(row("gateways: [{name: a, service: {type: External}}]", g0 + ".service.type"));
+    rows.add(
+        row(
+            "gateways: [{name: a, service: {externalTrafficPolicy: Sometimes}}]",
+            g0 + ".service.externalTrafficPolicy"));
+    rows.add(
+        row(
+            "gateways: [{name: a, service: {type: ClusterIP, externalTrafficPolicy: Local}}]",
+            g0 + ".service"));
+    rows.add(
+        row(
+            "gateways: [{name: a, service: {annotations: {'bad key!': x}}}]",
+            g0 + ".service.annotations"));
+    String p0 = g0 + ".service.ports[0]";
+    for (String v : List.of("0", "65536", "2147483648")) {
+      rows.add(
+          row(
+              "gateways: [{name: a, service: {ports: [{name: p, port: " + v + "}]}}]",
+              p0 + ".port"));
+      rows.add(
+          row(
+              "gateways: [{name: a, service: {ports: [{name: p, port: 80, targetPort: "
+                  + v
+                  + "}]}}]",
+              p0 + ".targetPort"));
+    }
+    for (String v : List.of("80", "32768")) {
+      rows.add(
+          row(
+              "gateways: [{name: a, service: {ports: [{name: p, port: 80, nodePort: " + v + "}]}}]",
+              p0 + ".nodePort"));
+    }
+    rows.add(row("gateways: [{name: a, service: {ports: [{port: 80}]}}]", p0 + ".name"));
+    rows.add(row("gateways: [{name: a, service: {ports: [{name: p}]}}]", p0 + ".port"));
+    rows.add(
+        row(
+            "gateways: [{name: a, service: {ports: [{name: a-very-long-name, port: 80}]}}]",
+            p0 + ".name"));
+    rows.add(
+        row(
+            "gateways: [{name: a, service: {ports: [{name: p, port: 80, protocol: HTTP}]}}]",
+            p0 + ".protocol"));
+    rows.add(
+        row(
+            "gateways: [{name: a, service: {ports: [{name: p, port: 80}, {name: p, port: 81}]}}]",
+            g0 + ".service.ports"));
+    rows.add(
+        row(
+            "gateways: [{name: a, service: {ports: [{name: p, port: 80}, {name: q, port: 80}]}}]",
+            g0 + ".service.ports"));
     return rows;
   }
 
@@ -355,7 +480,15 @@ class MeshControlPlaneBoundsIT {
         "meshConfig: {}",
         "addons: {prometheus: {enabled: true, retention: 15d, storageSize: 10Gi, image: 'docker.io/prom/prometheus:v3.10.0', resources: {requests: {cpu: 100m, memory: 512Mi}, limits: {memory: 2Gi}}}, grafana: {enabled: false}, kiali: {enabled: true, image: 'quay.io/kiali/kiali:v2.26'}, jaeger: {maxTraces: 10000000}}",
         "addons: {prometheus: {retention: 9999w, storageSize: '500M'}, jaeger: {maxTraces: 1, enabled: false}}",
-        "addons: {}");
+        "addons: {}",
+        "gateways: [{name: istio-ingressgateway, replicas: 1000, autoscaling: {enabled: false}, podDisruptionBudget: {enabled: false}, service: {type: NodePort, externalTrafficPolicy: Local, annotations: {service.beta.kubernetes.io/aws-load-balancer-type: nlb}, ports: [{name: status-port, port: 15021}, {name: http2, port: 80, targetPort: 8080, nodePort: 30000}, {name: https, port: 443, targetPort: 65535, nodePort: 32767, protocol: TCP}, {name: dns, port: 53, protocol: UDP}]}}, {name: istio-egressgateway, enabled: false}, {name: internal, type: egress, namespace: egress, labels: {istio: internal-egress, app: internal}, nodeSelector: {kubernetes.io/os: linux}, tolerations: [{operator: Exists}], resources: {requests: {cpu: 10m, memory: 40Mi}, limits: {cpu: 2, memory: 1Gi, ephemeral-storage: '1e9'}}}]",
+        "gateways: ["
+            + IntStream.range(0, 8)
+                .mapToObj(
+                    i -> "{name: g" + i + ", autoscaling: {minReplicas: 1, maxReplicas: 1000}}")
+                .collect(Collectors.joining(", "))
+            + "]",
+        "gateways: []");
   }
 
   private static GenericKubernetesResource mcp(String name, String spec) {

@@ -65,13 +65,45 @@ class MeshControlPlaneIT {
     assertThat(mcp.getStatus().getObservedGeneration())
         .isEqualTo(mcp.getMetadata().getGeneration());
     assertThat(mcp.getStatus().getComponents())
-        .singleElement()
-        .satisfies(
+        .extracting(c -> c.name)
+        .containsExactly("istiod", "istio-ingressgateway", "istio-egressgateway");
+    assertThat(mcp.getStatus().getComponents())
+        .allSatisfy(
             c -> {
-              assertThat(c.name).isEqualTo("istiod");
-              assertThat(c.readyReplicas).isEqualTo(1);
-              assertThat(c.ready).isTrue();
+              assertThat(c.readyReplicas).as(c.name).isEqualTo(1);
+              assertThat(c.ready).as(c.name).isTrue();
             });
+    // The demo profile's gateways under Istio's names, in status with their Service ports.
+    assertThat(mcp.getStatus().getGateways())
+        .extracting(g -> g.name + "/" + g.type + "/" + g.serviceType + "/" + g.ready)
+        .containsExactly(
+            "istio-ingressgateway/ingress/LoadBalancer/true",
+            "istio-egressgateway/egress/ClusterIP/true");
+    assertThat(mcp.getStatus().getGateways().get(0).ports)
+        .containsExactly("status-port:15021", "http2:80", "https:443", "tcp:31400", "tls:15443");
+    assertThat(
+            admin
+                .services()
+                .inNamespace(NS)
+                .withName("istio-ingressgateway")
+                .get()
+                .getSpec()
+                .getSelector())
+        .containsEntry("istio", "ingressgateway");
+    // Their pods came out of the operator's webhook with the gateway template.
+    for (String app : List.of("istio-ingressgateway", "istio-egressgateway")) {
+      assertThat(admin.pods().inNamespace(NS).withLabel("app", app).list().getItems())
+          .as(app)
+          .isNotEmpty()
+          .allSatisfy(
+              p -> {
+                assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+                var proxy = p.getSpec().getContainers().get(0);
+                assertThat(proxy.getName()).isEqualTo("istio-proxy");
+                assertThat(proxy.getImage()).isEqualTo("docker.io/istio/proxyv2:1.30.3");
+                assertThat(proxy.getArgs()).containsSequence("proxy", "router");
+              });
+    }
 
     Deployment istiod = admin.apps().deployments().inNamespace(NS).withName("istiod").get();
     assertThat(istiod.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())

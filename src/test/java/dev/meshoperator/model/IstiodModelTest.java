@@ -65,6 +65,7 @@ class IstiodModelTest {
     var env = IstiodModel.env(cp("canary", s -> {}));
     assertThat(env).extracting(EnvVar::getName).doesNotHaveDuplicates();
     assertThat(value(env, "INJECT_ENABLED")).isEqualTo("false");
+    assertThat(value(env, "PILOT_ENABLE_GATEWAY_API_DEPLOYMENT_CONTROLLER")).isEqualTo("false");
     assertThat(value(env, "REVISION")).isEqualTo("canary");
     assertThat(value(env, "VALIDATION_WEBHOOK_CONFIG_NAME"))
         .isEqualTo("istio-validator-canary-mesh-ns");

@@ -247,7 +247,7 @@ class OperatorRbacTest {
   }
 
   @Test
-  void bindOnlyOnTheTwoStaticRoles() {
+  void bindOnlyOnTheStaticRoles() {
     var binds =
         everyOperatorRule().flatMap(r -> breakdown(r).stream()).filter(g -> g.verb.equals("bind"));
     assertThat(binds.toList())
@@ -261,7 +261,25 @@ class OperatorRbacTest {
                 "rbac.authorization.k8s.io",
                 "clusterroles",
                 "bind",
-                OperatorRbac.ISTIOD_NAMESPACE_SECRETS));
+                OperatorRbac.ISTIOD_NAMESPACE_SECRETS),
+            new Grant(
+                "rbac.authorization.k8s.io",
+                "clusterroles",
+                "bind",
+                OperatorRbac.GATEWAY_SECRETS_READER));
+  }
+
+  @Test
+  void theGatewaySecretsRoleIsTheChartsSdsRule() {
+    assertThat(OperatorRbac.gatewaySecretsReader().getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("");
+              assertThat(r.getResources()).containsExactly("secrets");
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "watch", "list");
+              assertThat(r.getResourceNames()).isNullOrEmpty();
+            });
   }
 
   @Test
@@ -351,7 +369,8 @@ class OperatorRbacTest {
             "ServiceAccount/istio-operator",
             "ClusterRole/istio-operator",
             "ClusterRole/" + OperatorRbac.ISTIOD_SECRETS_READER,
-            "ClusterRole/" + OperatorRbac.ISTIOD_NAMESPACE_SECRETS);
+            "ClusterRole/" + OperatorRbac.ISTIOD_NAMESPACE_SECRETS,
+            "ClusterRole/" + OperatorRbac.GATEWAY_SECRETS_READER);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.meshoperator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshoperator.api.v1alpha1.ComponentStatus;
+import dev.meshoperator.api.v1alpha1.GatewayStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
@@ -31,7 +32,22 @@ class StatusUpdatesTest {
           "1.30.3",
           Optional.empty(),
           "2027-01-01T00:00:00Z",
-          List.of());
+          List.of(),
+          List.of(gateway("istio-ingressgateway", "203.0.113.7")));
+
+  private static GatewayStatus gateway(String name, String address) {
+    var g = new GatewayStatus();
+    g.name = name;
+    g.namespace = "istio-system";
+    g.type = "ingress";
+    g.replicas = 1;
+    g.readyReplicas = 1;
+    g.ready = true;
+    g.serviceType = "LoadBalancer";
+    g.addresses = List.of(address);
+    g.ports = List.of("status-port:15021", "http2:80", "https:443");
+    return g;
+  }
 
   private static MeshControlPlane withStatus(MeshControlPlaneStatus status, long generation) {
     var cr = TestResources.mcp();
@@ -59,6 +75,9 @@ class StatusUpdatesTest {
       assertThat(during.get(type)).as(type).isEqualTo(byType(healthy).get(type));
     }
     assertThat(failed.getComponents()).isEqualTo(healthy.getComponents());
+    // Gateways (and their addresses) are merged through an error, not dropped.
+    assertThat(failed.getGateways()).isEqualTo(healthy.getGateways()).isNotEmpty();
+    assertThat(recovered.getGateways()).isEqualTo(healthy.getGateways());
     assertThat(failed.getVersion()).isEqualTo("1.30.3");
     assertThat(failed.getWebhookCertificateExpiry()).isEqualTo("2027-01-01T00:00:00Z");
 

@@ -98,6 +98,18 @@ public class MeshControlPlaneSpec {
   public InjectionSpec injection;
 
   @JsonPropertyDescription(
+      "Ingress and egress gateways (at most 8, names unique). The profile's gateways (default:"
+          + " istio-ingressgateway; demo: istio-ingressgateway and istio-egressgateway; minimal"
+          + " and empty: none) are kept unless listed: an entry with a profile gateway's name"
+          + " changes only the fields it sets, enabled: false removes it, other names add"
+          + " gateways.")
+  @Size(max = GatewaySpec.MAX_GATEWAYS)
+  @ValidationRule(
+      value = "self.all(g, self.exists_one(h, h.name == g.name))",
+      message = "spec.gateways names must be unique")
+  public List<GatewaySpec> gateways;
+
+  @JsonPropertyDescription(
       "Who signs workload certificates. istiod: istiod's self-signed root (Istio's default)."
           + " operator: an operator-managed root and intermediate, written to the cacerts Secret"
           + " istiod reads, with the intermediate rotated before it expires.")

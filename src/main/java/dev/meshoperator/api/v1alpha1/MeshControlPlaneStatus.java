@@ -32,6 +32,17 @@ public class MeshControlPlaneStatus {
     this.addons = addons;
   }
 
+  private List<GatewayStatus> gateways = new ArrayList<>();
+
+  /** Each enabled gateway: replicas and the Service's addresses. */
+  public List<GatewayStatus> getGateways() {
+    return gateways;
+  }
+
+  public void setGateways(List<GatewayStatus> gateways) {
+    this.gateways = gateways;
+  }
+
   /** When the injection webhook's serving certificate expires (it is renewed well before). */
   public String getWebhookCertificateExpiry() {
     return webhookCertificateExpiry;
@@ -101,7 +112,8 @@ public class MeshControlPlaneStatus {
         && Objects.equals(revision, s.revision)
         && Objects.equals(components, s.components)
         && Objects.equals(webhookCertificateExpiry, s.webhookCertificateExpiry)
-        && Objects.equals(addons, s.addons);
+        && Objects.equals(addons, s.addons)
+        && Objects.equals(gateways, s.gateways);
   }
 
   @Override
@@ -113,6 +125,7 @@ public class MeshControlPlaneStatus {
         revision,
         components,
         webhookCertificateExpiry,
-        addons);
+        addons,
+        gateways);
   }
 }

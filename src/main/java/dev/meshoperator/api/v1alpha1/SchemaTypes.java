@@ -77,6 +77,24 @@ public final class SchemaTypes {
     public List<Claim> claims;
   }
 
+  /**
+   * Twin of ResourceRequirements for list items (each gateway): bounded, but without the CEL rules
+   * of {@link Resources}, whose cost counts once per list item and would exceed the CRD's CEL
+   * budget with eight gateways (the apiserver refuses such a CRD). Quantities are checked by the
+   * reconciler instead ({@code Gateways.problem}: Reconciled=False, InvalidSpec, naming the field);
+   * resource names by the apiserver when the Deployment is applied.
+   */
+  public static class ItemResources {
+    @Size(max = 8)
+    public Map<String, Quantity> limits;
+
+    @Size(max = 8)
+    public Map<String, Quantity> requests;
+
+    @Size(max = 8)
+    public List<Claim> claims;
+  }
+
   /** Twin of ResourceClaim. */
   public static class Claim {
     @Required

@@ -45,6 +45,7 @@ class SchemaTypesTest {
   static Stream<Arguments> twins() {
     return Stream.of(
         Arguments.of(SchemaTypes.Resources.class, ResourceRequirements.class),
+        Arguments.of(SchemaTypes.ItemResources.class, ResourceRequirements.class),
         Arguments.of(SchemaTypes.Claim.class, ResourceClaim.class),
         Arguments.of(SchemaTypes.Env.class, EnvVar.class),
         Arguments.of(SchemaTypes.EnvSource.class, EnvVarSource.class),

@@ -1,0 +1,18 @@
+package dev.meshoperator.reconciler.dependent;
+
+import dev.meshoperator.model.KubeGatewayModel;
+import dev.meshoperator.model.MeshLabels;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The ServiceAccount of every Gateway API gateway of class istio of this revision. */
+@KubernetesDependent(
+    informer =
+        @Informer(labelSelector = MeshLabels.SELECTOR + "," + GatewayBulkDependent.KUBE_GATEWAYS))
+public class KubeGatewayServiceAccountsDependent extends KubeGatewayBulkDependent<ServiceAccount> {
+
+  public KubeGatewayServiceAccountsDependent() {
+    super(ServiceAccount.class, KubeGatewayModel::serviceAccount);
+  }
+}
