@@ -53,11 +53,13 @@ public final class OperatorRbac {
   /** The namespace the operator runs in unless configured otherwise. */
   public static final String DEFAULT_NAMESPACE = "istio-operator";
 
-  /** Where the operator writes Events (see {@code EventRecorder}). */
+  /**
+   * Where the operator writes Events (see {@code EventRecorder}): those of a cluster-scoped object
+   * live in {@code default}. The rule is in the ClusterRole, not a Role in {@code default}: an OLM
+   * bundle can only express Roles in the operator's own namespace, and both install paths must
+   * grant the same rules (see {@link #eventRules()}).
+   */
   public static final String EVENTS_NAMESPACE = "default";
-
-  /** The Role and RoleBinding for Events in {@value #EVENTS_NAMESPACE}. */
-  public static final String EVENTS_ROLE = "istio-operator-events";
 
   /** The plug-in CA Secret the operator writes into a control plane's namespace. */
   public static final String CACERTS = "cacerts";
@@ -177,9 +179,10 @@ public final class OperatorRbac {
     return List.copyOf(rules);
   }
 
-  /** The ClusterRole {@value #NAME}'s rules: its own, then those it grants istiod. */
+  /** The ClusterRole {@value #NAME}'s rules: its own, Events, then those it grants istiod. */
   public static List<PolicyRule> clusterRules() {
     List<PolicyRule> rules = new ArrayList<>(ownClusterRules());
+    rules.addAll(eventRules());
     rules.addAll(grantedToIstiodRules());
     return List.copyOf(rules);
   }
@@ -194,7 +197,13 @@ public final class OperatorRbac {
         rule(List.of("coordination.k8s.io"), List.of("leases"), MANAGE));
   }
 
-  /** The Role {@value #EVENTS_ROLE} in {@value #EVENTS_NAMESPACE}. */
+  /**
+   * Events: create and patch (a repeated Event is patched), no read. Held cluster-wide although the
+   * operator writes only in {@value #EVENTS_NAMESPACE}: a CSV's {@code permissions} are Roles in
+   * the operator's namespace only, so a Role in {@code default} could not ship in the OLM bundle,
+   * and kustomize and OLM must grant the same. The extra power is writing Events in other
+   * namespaces (misleading {@code kubectl describe} output there); reading them is not granted.
+   */
   public static List<PolicyRule> eventRules() {
     return List.of(rule(List.of(CORE), List.of("events"), "create", "patch"));
   }
@@ -246,16 +255,8 @@ public final class OperatorRbac {
     return role(NAME, namespace, namespaceRules());
   }
 
-  public static Role eventsRole() {
-    return role(EVENTS_ROLE, EVENTS_NAMESPACE, eventRules());
-  }
-
   public static RoleBinding roleBinding(String namespace) {
     return roleBinding(NAME, namespace, namespace);
-  }
-
-  public static RoleBinding eventsRoleBinding(String namespace) {
-    return roleBinding(EVENTS_ROLE, EVENTS_NAMESPACE, namespace);
   }
 
   /** Everything to install before the operator runs (besides its namespace and the CRDs). */
@@ -266,8 +267,6 @@ public final class OperatorRbac {
         clusterRoleBinding(namespace),
         role(namespace),
         roleBinding(namespace),
-        eventsRole(),
-        eventsRoleBinding(namespace),
         istiodSecretsReader(),
         istiodNamespaceSecrets());
   }
