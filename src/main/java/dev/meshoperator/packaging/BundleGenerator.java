@@ -74,9 +74,7 @@ public final class BundleGenerator {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("bundle.Dockerfile", dockerfile());
     files.put("metadata/annotations.yaml", annotationsYaml());
-    files.put(
-        "manifests/" + CSV_FILE,
-        header() + yaml(ClusterServiceVersionModel.csv(inputs)));
+    files.put("manifests/" + CSV_FILE, header() + yaml(ClusterServiceVersionModel.csv(inputs)));
     files.put("manifests/" + crd.at("/metadata/name").asText() + ".crd.yaml", crdYaml);
     for (HasMetadata o : extraObjects()) {
       files.put("manifests/" + manifestName(o), header() + yaml(o));
@@ -203,7 +201,7 @@ public final class BundleGenerator {
     }
     Path project = Path.of(args[0]);
     Optional<String> replaces =
-        args.length == 4 && !args[3].isBlank() ? Optional.of(args[3]) : Optional.empty();
+        args.length == 4 && args[3] != null && !args[3].isBlank() ? Optional.of(args[3]) : Optional.empty();
     Map<String, String> files = files(project, args[1], args[2], replaces);
     Path bundle = project.resolve(BUNDLE_DIR);
     if (Files.isDirectory(bundle)) {

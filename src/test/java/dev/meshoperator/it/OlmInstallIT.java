@@ -103,8 +103,9 @@ class OlmInstallIT {
           awaitPhase(
               admin, BROKEN_NS, csv.getMetadata().getName(), "Failed", Duration.ofMinutes(2));
       assertThat(seen.getStatus().getReason()).isEqualTo("UnsupportedOperatorGroup");
-      System.err.println("[olm-it] " + 
-          "broken CSV: phase "
+      System.err.println(
+          "[olm-it] "
+              + "broken CSV: phase "
               + seen.getStatus().getPhase()
               + ", reason "
               + seen.getStatus().getReason()
@@ -131,8 +132,9 @@ class OlmInstallIT {
     Instant applied = Instant.now();
     admin.resource(csv).inNamespace(NS).create();
     ClusterServiceVersion seen = awaitPhase(admin, NS, csvName, "Succeeded", Duration.ofMinutes(3));
-    System.err.println("[olm-it] " + 
-        "CSV "
+    System.err.println(
+        "[olm-it] "
+            + "CSV "
             + csvName
             + " Succeeded "
             + Duration.between(applied, Instant.now()).toMillis()

@@ -49,7 +49,13 @@ class BundleGeneratorTest {
   private static List<HasMetadata> kustomizeRbac() throws IOException {
     String yaml = Files.readString(ProjectDir.get().resolve(OperatorRbac.MANIFEST));
     Object parsed = Serialization.unmarshal(yaml);
-    return parsed instanceof KubernetesList l ? l.getItems() : List.of((HasMetadata) parsed);
+    if (parsed instanceof KubernetesList l) {
+      return l.getItems();
+    }
+    if (parsed instanceof List<?> l) {
+      return l.stream().map(HasMetadata.class::cast).toList();
+    }
+    return List.of((HasMetadata) parsed);
   }
 
   @Test
