@@ -17,6 +17,36 @@ public interface OperatorConfig {
 
   Certificates certificates();
 
+  LeaderElection leaderElection();
+
+  /**
+   * Only the lease holder reconciles; every replica serves the webhook regardless (its informers
+   * and certificate do not depend on the lease). Active in the prod profile (QOSDK's
+   * quarkus.operator-sdk.activate-leader-election-for-profiles).
+   */
+  interface LeaderElection {
+    /** The Lease in the operator's namespace. */
+    @WithDefault("istio-operator-leader")
+    String leaseName();
+
+    /** A dead leader's lease is taken over after this long. */
+    @WithDefault("PT15S")
+    Duration leaseDuration();
+
+    /** The leader gives up (and the process exits) when it could not renew for this long. */
+    @WithDefault("PT10S")
+    Duration renewDeadline();
+
+    @WithDefault("PT2S")
+    Duration retryPeriod();
+
+    /**
+     * This replica's name in the Lease. Default: the pod name (POD_NAME, from the downward API),
+     * else the host name, followed by the process id so two processes on one host differ.
+     */
+    Optional<String> identity();
+  }
+
   /** How the apiserver reaches the injection webhook. */
   interface Webhook {
     /**

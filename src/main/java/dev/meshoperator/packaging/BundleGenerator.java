@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * </pre>
  *
  * The extra manifests are kinds OLM installs from a bundle (Service, PodDisruptionBudget,
- * ClusterRole); namespaced ones carry no namespace: OLM puts them in the install namespace.
+ * NetworkPolicy, ClusterRole); namespaced ones carry no namespace: OLM puts them in the install
+ * namespace.
  */
 public final class BundleGenerator {
 
@@ -83,15 +84,17 @@ public final class BundleGenerator {
   }
 
   /**
-   * The objects besides the CSV and the CRD: the webhook Service and the PodDisruptionBudget of the
-   * kustomize install (without namespace), and the two static ClusterRoles the operator binds for
-   * istiod ({@link OperatorRbac}).
+   * The objects besides the CSV and the CRD: the webhook and metrics Services, the
+   * PodDisruptionBudget and the NetworkPolicy of the kustomize install (without namespace), and
+   * the two static ClusterRoles the operator binds for istiod ({@link OperatorRbac}).
    */
   public static List<HasMetadata> extraObjects() {
     List<HasMetadata> objects =
         List.of(
             OperatorInstall.webhookService(OperatorRbac.DEFAULT_NAMESPACE),
+            OperatorInstall.metricsService(OperatorRbac.DEFAULT_NAMESPACE),
             OperatorInstall.disruptionBudget(OperatorRbac.DEFAULT_NAMESPACE),
+            OperatorInstall.networkPolicy(OperatorRbac.DEFAULT_NAMESPACE),
             OperatorRbac.istiodSecretsReader(),
             OperatorRbac.istiodNamespaceSecrets());
     for (HasMetadata o : objects) {

@@ -1,107 +1,333 @@
 package dev.meshoperator.packaging;
 
+import dev.meshoperator.model.MeshLabels;
 import dev.meshoperator.model.OperatorRbac;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * TEMPORARY stub of the lead's OperatorInstall (same signatures), replaced by the real class when
- * main is merged.
+ * The operator's own installation, as pure data: its Namespace, Deployment, the Services in front
+ * of its webhook and metrics, a PodDisruptionBudget and a NetworkPolicy. The kustomize base ({@link
+ * KustomizeLayout}) and the OLM bundle are generated from these, so the two install paths cannot
+ * drift apart.
  */
 public final class OperatorInstall {
 
-  private static final Map<String, String> SELECTOR =
-      Map.of("app.kubernetes.io/name", OperatorRbac.NAME);
+  public static final String NAME = OperatorRbac.NAME;
+
+  /** The Service the injector webhooks reference ({@code mesh-operator.webhook.service-name}). */
+  public static final String WEBHOOK_SERVICE = "istio-operator-webhook";
+
+  /** The Service a ServiceMonitor scrapes (health and metrics on the management port). */
+  public static final String METRICS_SERVICE = "istio-operator-metrics";
+
+  /** The HTTPS port the webhook listens on in the container ({@code quarkus.http.ssl-port}). */
+  public static final int WEBHOOK_PORT = 8443;
+
+  /** The Service port the apiserver calls ({@code mesh-operator.webhook.service-port}). */
+  public static final int WEBHOOK_SERVICE_PORT = 443;
+
+  /** Health and metrics, plain HTTP ({@code quarkus.management.port}). */
+  public static final int MANAGEMENT_PORT = 9000;
+
+  public static final String WEBHOOK_PORT_NAME = "https-webhook";
+  public static final String MANAGEMENT_PORT_NAME = "http-metrics";
+
+  /** Two replicas: the webhook sits on every pod creation in labeled namespaces. */
+  public static final int REPLICAS = 2;
 
   private OperatorInstall() {}
 
+  /** The labels selecting the operator's pods (never changed: a Deployment's selector is fixed). */
+  public static Map<String, String> selector() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(MeshLabels.NAME, NAME);
+    labels.put(MeshLabels.COMPONENT, "operator");
+    return labels;
+  }
+
+  private static Map<String, String> labels() {
+    Map<String, String> labels = new LinkedHashMap<>(selector());
+    labels.put(MeshLabels.PART_OF, NAME);
+    return labels;
+  }
+
+  public static Namespace namespace(String namespace) {
+    return new NamespaceBuilder()
+        .withNewMetadata()
+        .withName(namespace)
+        .withLabels(Map.of(MeshLabels.PART_OF, NAME))
+        .endMetadata()
+        .build();
+  }
+
+  /**
+   * The operator Deployment: two replicas spread over nodes, each serving the webhook while only
+   * the leader reconciles; non-root, read-only root filesystem, no capabilities, seccomp
+   * RuntimeDefault; a writable emptyDir at /tmp for Vert.x' file cache.
+   */
   public static Deployment deployment(String namespace, String image) {
+    Map<String, String> podLabels = new LinkedHashMap<>(labels());
+    // Never injected, even if someone labels the operator's namespace.
+    podLabels.put("sidecar.istio.io/inject", "false");
     return new DeploymentBuilder()
         .withNewMetadata()
-        .withName(OperatorRbac.NAME)
+        .withName(NAME)
         .withNamespace(namespace)
-        .withLabels(SELECTOR)
+        .withLabels(labels())
         .endMetadata()
         .withNewSpec()
-        .withReplicas(2)
+        .withReplicas(REPLICAS)
+        .withRevisionHistoryLimit(3)
         .withNewSelector()
-        .withMatchLabels(SELECTOR)
+        .withMatchLabels(selector())
         .endSelector()
+        // Never below the desired count during a rollout: the webhook must stay reachable.
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(SELECTOR)
+        .withLabels(podLabels)
         .endMetadata()
         .withNewSpec()
-        .withServiceAccountName(OperatorRbac.NAME)
+        .withServiceAccountName(NAME)
+        .withTerminationGracePeriodSeconds(30L)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        // Preferred, not required: a one-node cluster (kind) must still run both replicas.
+        .withNewAffinity()
+        .withNewPodAntiAffinity()
+        .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+        .withWeight(100)
+        .withNewPodAffinityTerm()
+        .withTopologyKey("kubernetes.io/hostname")
+        .withNewLabelSelector()
+        .withMatchLabels(selector())
+        .endLabelSelector()
+        .endPodAffinityTerm()
+        .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
+        .endAffinity()
         .addNewContainer()
         .withName("operator")
         .withImage(image)
-        .addNewPort()
-        .withName("https-webhook")
-        .withContainerPort(8443)
-        .endPort()
-        .addNewPort()
-        .withName("http-management")
-        .withContainerPort(9000)
-        .endPort()
-        .addNewEnv()
-        .withName("MESH_OPERATOR_NAMESPACE")
-        .withNewValueFrom()
-        .withNewFieldRef()
-        .withFieldPath("metadata.namespace")
-        .endFieldRef()
-        .endValueFrom()
-        .endEnv()
-        .withNewReadinessProbe()
-        .withNewHttpGet()
-        .withPath("/q/health/ready")
-        .withPort(new IntOrString("http-management"))
-        .endHttpGet()
-        .endReadinessProbe()
+        .withImagePullPolicy("IfNotPresent")
+        .withEnv(env())
+        .withPorts(ports())
+        // Up to two minutes to start (a JVM on a busy node), then liveness takes over.
+        .withStartupProbe(probe("/q/health/started", 2, 60))
+        .withLivenessProbe(probe("/q/health/live", 10, 3))
+        // Ready only when the webhook can serve: informers synced and a certificate loaded.
+        .withReadinessProbe(probe("/q/health/ready", 5, 2))
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+        .withLimits(Map.of("cpu", new Quantity("1"), "memory", new Quantity("512Mi")))
+        .endResources()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount()
+        .withName("tmp")
+        .withMountPath("/tmp")
+        .endVolumeMount()
         .endContainer()
+        .addNewVolume()
+        .withName("tmp")
+        .withNewEmptyDir()
+        .withSizeLimit(new Quantity("64Mi"))
+        .endEmptyDir()
+        .endVolume()
         .endSpec()
         .endTemplate()
         .endSpec()
         .build();
   }
 
+  private static List<EnvVar> env() {
+    return List.of(
+        fieldRef("MESH_OPERATOR_NAMESPACE", "metadata.namespace"),
+        // The leader-election identity (OperatorConfig.LeaderElection#identity).
+        fieldRef("POD_NAME", "metadata.name"),
+        // Heap from the container's memory limit, not the node's.
+        new EnvVarBuilder()
+            .withName("JAVA_OPTS_APPEND")
+            .withValue("-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError")
+            .build());
+  }
+
+  private static EnvVar fieldRef(String name, String path) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private static List<ContainerPort> ports() {
+    return List.of(
+        new ContainerPortBuilder()
+            .withName(WEBHOOK_PORT_NAME)
+            .withContainerPort(WEBHOOK_PORT)
+            .withProtocol("TCP")
+            .build(),
+        new ContainerPortBuilder()
+            .withName(MANAGEMENT_PORT_NAME)
+            .withContainerPort(MANAGEMENT_PORT)
+            .withProtocol("TCP")
+            .build());
+  }
+
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(MANAGEMENT_PORT_NAME))
+        .withScheme("HTTP")
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withTimeoutSeconds(2)
+        .build();
+  }
+
+  /** What the injector webhooks' {@code service:} references point at. */
   public static Service webhookService(String namespace) {
     return new ServiceBuilder()
         .withNewMetadata()
-        .withName("istio-operator-webhook")
+        .withName(WEBHOOK_SERVICE)
         .withNamespace(namespace)
-        .withLabels(SELECTOR)
+        .withLabels(labels())
         .endMetadata()
         .withNewSpec()
-        .withSelector(SELECTOR)
+        .withType("ClusterIP")
+        .withSelector(selector())
         .addNewPort()
-        .withName("https-webhook")
-        .withPort(443)
-        .withTargetPort(new IntOrString("https-webhook"))
+        .withName("https")
+        .withPort(WEBHOOK_SERVICE_PORT)
+        .withTargetPort(new IntOrString(WEBHOOK_PORT_NAME))
+        .withProtocol("TCP")
         .endPort()
         .endSpec()
         .build();
   }
 
+  /** Health and metrics (Prometheus text on /q/metrics), for a ServiceMonitor. */
+  public static Service metricsService(String namespace) {
+    Map<String, String> labels = new LinkedHashMap<>(labels());
+    labels.put("meshoperator.dev/metrics", "true");
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(METRICS_SERVICE)
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withSelector(selector())
+        .addNewPort()
+        .withName(MANAGEMENT_PORT_NAME)
+        .withPort(MANAGEMENT_PORT)
+        .withTargetPort(new IntOrString(MANAGEMENT_PORT_NAME))
+        .withProtocol("TCP")
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  /** One replica may be evicted at a time; the other keeps serving the webhook. */
   public static PodDisruptionBudget disruptionBudget(String namespace) {
     return new PodDisruptionBudgetBuilder()
         .withNewMetadata()
-        .withName(OperatorRbac.NAME)
+        .withName(NAME)
         .withNamespace(namespace)
-        .withLabels(SELECTOR)
+        .withLabels(labels())
         .endMetadata()
         .withNewSpec()
         .withMinAvailable(new IntOrString(1))
         .withNewSelector()
-        .withMatchLabels(SELECTOR)
+        .withMatchLabels(selector())
         .endSelector()
         .endSpec()
         .build();
   }
+
+  /**
+   * Ingress to the operator's pods: the webhook port from anywhere the pod network sees the
+   * apiserver's calls come from, the management port only from namespaces labeled {@value
+   * #SCRAPE_LABEL}={@code true}; nothing else. Kubelet probes are not subject to NetworkPolicy on
+   * the common CNIs. The apiserver's source address cannot be named portably (a static pod on the
+   * host network, or a managed control plane outside the pod network), so the webhook port is not
+   * narrowed further; README "NetworkPolicy" says how to narrow it with an ipBlock.
+   */
+  public static NetworkPolicy networkPolicy(String namespace) {
+    return new NetworkPolicyBuilder()
+        .withNewMetadata()
+        .withName(NAME)
+        .withNamespace(namespace)
+        .withLabels(labels())
+        .endMetadata()
+        .withNewSpec()
+        .withNewPodSelector()
+        .withMatchLabels(selector())
+        .endPodSelector()
+        .withPolicyTypes("Ingress")
+        .addNewIngress()
+        .addNewPort()
+        .withProtocol("TCP")
+        .withPort(new IntOrString(WEBHOOK_PORT))
+        .endPort()
+        .endIngress()
+        .addNewIngress()
+        .addNewPort()
+        .withProtocol("TCP")
+        .withPort(new IntOrString(MANAGEMENT_PORT))
+        .endPort()
+        .addNewFrom()
+        .withNewNamespaceSelector()
+        .withMatchLabels(Map.of(SCRAPE_LABEL, "true"))
+        .endNamespaceSelector()
+        .endFrom()
+        .endIngress()
+        .endSpec()
+        .build();
+  }
+
+  /** Namespaces allowed to reach the management port (metrics). */
+  public static final String SCRAPE_LABEL = "meshoperator.dev/scrape-operator";
 }

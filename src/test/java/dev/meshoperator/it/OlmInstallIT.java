@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -160,8 +161,19 @@ class OlmInstallIT {
     // The operator process on this machine, as the ServiceAccount OLM's Deployment runs as.
     String user = "system:serviceaccount:" + NS + ":" + SA;
     Instant start = Instant.now();
+    Path kubeconfig = cluster.controlPlane().writeServiceAccountKubeconfig(NS, SA);
+    int webhookPort = freePort();
     try (OperatorProcess operator =
-        OperatorProcess.start(cluster.controlPlane(), NS, SA, "olm-operator-process")) {
+        OperatorProcess.start(
+            "olm-installed-operator",
+            kubeconfig,
+            cluster.controlPlane().workDir(),
+            webhookPort,
+            Map.of(
+                "MESH_OPERATOR_NAMESPACE",
+                NS,
+                "MESH_OPERATOR_WEBHOOK_URL",
+                "https://127.0.0.1:" + webhookPort + "/inject"))) {
       MeshControlPlane mcp = almExample(csv);
       mcp.getMetadata().setName(MCP);
       mcp.getSpec().namespace = MESH_NS;
@@ -172,7 +184,9 @@ class OlmInstallIT {
               "MeshControlPlane " + MCP + " Ready",
               Duration.ofMinutes(4),
               () -> {
-                operator.checkAlive();
+                if (!operator.isAlive()) {
+                  throw new IllegalStateException("operator exited:\n" + tail(operator.log()));
+                }
                 var cr = admin.resources(MeshControlPlane.class).withName(MCP).get();
                 return cr != null
                     && cr.getStatus() != null
@@ -190,7 +204,7 @@ class OlmInstallIT {
                       ? "(none)"
                       : io.fabric8.kubernetes.client.utils.Serialization.asYaml(cr.getStatus()))
                   + "\noperator log:\n"
-                  + operator.logTail(),
+                  + tail(operator.log()),
               e);
         }
         // It was this operator, with the CSV's RBAC, that did the work: no other operator
@@ -214,6 +228,21 @@ class OlmInstallIT {
       admin.namespaces().withName(NS).delete();
       admin.namespaces().withName(MESH_NS).delete();
       CsvRbac.deleteClusterScoped(admin, NS);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (var s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
     }
   }
 

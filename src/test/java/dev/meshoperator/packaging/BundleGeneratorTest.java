@@ -45,9 +45,12 @@ class BundleGeneratorTest {
             files.get("manifests/" + BundleGenerator.CSV_FILE), ClusterServiceVersion.class);
   }
 
-  /** kustomize/base/rbac.yaml, as the build wrote it. */
-  private static List<HasMetadata> kustomizeRbac() throws IOException {
-    String yaml = Files.readString(ProjectDir.get().resolve(OperatorRbac.MANIFEST));
+  /** The objects of a kustomize base file, as {@link KustomizeLayout} generates it. */
+  private static List<HasMetadata> kustomizeBase(String file) throws IOException {
+    String crd =
+        Files.readString(ProjectDir.get().resolve("crds/meshcontrolplanes.meshoperator.dev-v1.yml"));
+    String yaml = new KustomizeLayout(IMAGE, crd).files().get("base/" + file);
+    assertThat(yaml).as("kustomize/base/" + file).isNotNull();
     Object parsed = Serialization.unmarshal(yaml);
     if (parsed instanceof KubernetesList l) {
       return l.getItems();
@@ -56,6 +59,10 @@ class BundleGeneratorTest {
       return l.stream().map(HasMetadata.class::cast).toList();
     }
     return List.of((HasMetadata) parsed);
+  }
+
+  private static List<HasMetadata> kustomizeRbac() throws IOException {
+    return kustomizeBase("rbac.yaml");
   }
 
   @Test
@@ -129,6 +136,27 @@ class BundleGeneratorTest {
   }
 
   @Test
+  void extraObjectsAreTheKustomizeOnes() throws IOException {
+    List<HasMetadata> base = kustomizeBase("operator.yaml");
+    for (HasMetadata o : BundleGenerator.extraObjects()) {
+      if (o instanceof ClusterRole) {
+        continue; // below
+      }
+      String file = "manifests/" + BundleGenerator.manifestName(o);
+      assertThat(files).containsKey(file);
+      HasMetadata inBundle = Serialization.unmarshal(files.get(file), HasMetadata.class);
+      assertThat(inBundle.getMetadata().getNamespace()).isNull();
+      HasMetadata inKustomize =
+          base.stream()
+              .filter(k -> k.getKind().equals(o.getKind()) && k.getMetadata().getName().equals(o.getMetadata().getName()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(o.getKind() + " " + o.getMetadata().getName() + " not in kustomize"));
+      inKustomize.getMetadata().setNamespace(null);
+      assertThat(Serialization.asJson(inBundle)).isEqualTo(Serialization.asJson(inKustomize));
+    }
+  }
+
+  @Test
   void staticIstiodRolesAreTheKustomizeOnes() throws IOException {
     List<HasMetadata> rbac = kustomizeRbac();
     for (String name :
@@ -147,11 +175,18 @@ class BundleGeneratorTest {
   }
 
   @Test
-  void deploymentIsOperatorInstallsAndImageIsTheOneSetting() {
+  void deploymentIsTheKustomizeOneAndImageIsTheOneSetting() throws IOException {
     var deployment = csv.getSpec().getInstall().getSpec().getDeployments().get(0);
-    var expected = OperatorInstall.deployment(OperatorRbac.DEFAULT_NAMESPACE, IMAGE);
+    var expected =
+        kustomizeBase("operator.yaml").stream()
+            .filter(io.fabric8.kubernetes.api.model.apps.Deployment.class::isInstance)
+            .map(io.fabric8.kubernetes.api.model.apps.Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertThat(deployment.getName()).isEqualTo(expected.getMetadata().getName());
     assertThat(deployment.getSpec()).isEqualTo(expected.getSpec());
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(IMAGE);
     assertThat(csv.getMetadata().getAnnotations()).containsEntry("containerImage", IMAGE);
     assertThat(csv.getSpec().getRelatedImages()).anyMatch(i -> i.getImage().equals(IMAGE));
   }

@@ -23,7 +23,8 @@ public final class AuditLog {
       String resource,
       String namespace,
       String name,
-      int code) {
+      int code,
+      String credential) {
     @Override
     public String toString() {
       return at + " " + user + " " + verb + " " + resource + " " + namespace + "/" + name + " -> "
@@ -33,9 +34,17 @@ public final class AuditLog {
 
   private AuditLog() {}
 
-  /** Writes by {@code user} received at or after {@code since}. */
+  /** Writes by {@code user} received at or after {@code since}, in the shared control plane. */
   public static List<Write> writesBy(String user, Instant since) {
-    Path log = LocalControlPlane.shared().auditLog();
+    return writesBy(LocalControlPlane.shared().auditLog(), user, since);
+  }
+
+  /**
+   * Writes by {@code user} in the audit log {@code log}. {@link Write#credential} is the token's
+   * credential id ({@code JTI=<jti>} for a bound ServiceAccount token), which tells apart two
+   * processes running as the same ServiceAccount.
+   */
+  public static List<Write> writesBy(Path log, String user, Instant since) {
     List<Write> writes = new ArrayList<>();
     try {
       for (String line : Files.readAllLines(log)) {
@@ -60,12 +69,29 @@ public final class AuditLog {
                 resource,
                 ref.path("namespace").asText(),
                 ref.path("name").asText(),
-                e.path("responseStatus").path("code").asInt()));
+                e.path("responseStatus").path("code").asInt(),
+                credential(e.path("user").path("extra"))));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return writes;
+  }
+
+  private static String credential(JsonNode extra) {
+    JsonNode id = extra.path("authentication.kubernetes.io/credential-id");
+    return id.isArray() && !id.isEmpty() ? id.get(0).asText() : "";
+  }
+
+  /** The credential id the apiserver logs for a bound ServiceAccount token: {@code JTI=<jti>}. */
+  public static String credentialOf(String token) {
+    String[] parts = token.split("\\.");
+    try {
+      JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+      return "JTI=" + claims.path("jti").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static String operatorUser() {

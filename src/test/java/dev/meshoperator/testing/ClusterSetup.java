@@ -2,20 +2,22 @@ package dev.meshoperator.testing;
 
 import dev.meshoperator.model.OperatorRbac;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Installs what a user installs before the operator runs: the generated CRDs from {@code crds/} and
- * the operator's ServiceAccount and RBAC ({@link OperatorRbac}). Idempotent.
+ * the operator's ServiceAccount and RBAC from the kustomize base. Idempotent.
  */
 public final class ClusterSetup {
 
@@ -54,22 +56,31 @@ public final class ClusterSetup {
     }
   }
 
+  /** The kinds from the kustomize base that make up the operator's identity and RBAC. */
+  static final Set<String> RBAC_KINDS =
+      Set.of(
+          "Namespace",
+          "ServiceAccount",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "Role",
+          "RoleBinding");
+
   /**
-   * Creates the operator's namespace, then its ServiceAccount and RBAC exactly as {@link
-   * OperatorRbac} builds them (what {@code kustomize/base/rbac.yaml} holds).
+   * Installs the operator's Namespace, ServiceAccount and RBAC from the shipped kustomize base, as
+   * {@code kubectl kustomize kustomize/base} renders it: the tests' operator runs with exactly what
+   * users install, not with a copy of it.
    */
   public static void installOperatorRbac(KubernetesClient admin) {
-    admin
-        .namespaces()
-        .resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(OPERATOR_NAMESPACE)
-                .endMetadata()
-                .build())
-        .serverSideApply();
-    for (HasMetadata item : OperatorRbac.objects(OPERATOR_NAMESPACE)) {
-      admin.resource(item).forceConflicts().serverSideApply();
+    for (HasMetadata item : kustomizeBase(admin)) {
+      if (RBAC_KINDS.contains(item.getKind())) {
+        admin.resource(item).forceConflicts().serverSideApply();
+      }
     }
+  }
+
+  /** {@code kubectl kustomize kustomize/base}, parsed. */
+  public static List<HasMetadata> kustomizeBase(KubernetesClient admin) {
+    return admin.load(new ByteArrayInputStream(Kustomize.render("base"))).items();
   }
 }

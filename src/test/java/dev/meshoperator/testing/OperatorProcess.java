@@ -4,86 +4,177 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The packaged operator ({@code target/quarkus-app/quarkus-run.jar}) in a process of its own,
- * authenticated as a ServiceAccount through a bound token (what a pod of that account would have),
- * serving its webhook and management ports on loopback.
+ * The packaged operator ({@code target/quarkus-app/quarkus-run.jar}, prod profile: leader election
+ * on) as a separate process on this machine, authenticated by a kubeconfig, serving its webhook and
+ * management ports on loopback.
  */
 public final class OperatorProcess implements AutoCloseable {
 
+  private final String name;
   private final Process process;
   private final Path log;
+  private final int webhookPort;
+  private final int managementPort;
 
-  private OperatorProcess(Process process, Path log) {
+  private OperatorProcess(
+      String name, Process process, Path log, int webhookPort, int managementPort) {
+    this.name = name;
     this.process = process;
     this.log = log;
+    this.webhookPort = webhookPort;
+    this.managementPort = managementPort;
   }
 
   /**
-   * Starts the jar as {@code namespace/serviceAccount}, with {@code namespace} as the operator's
-   * namespace. Needs {@code ./mvnw package} (the failsafe ITs run after it).
+   * @param env extra environment (MESH_OPERATOR_*, QUARKUS_*), applied last
    */
   public static OperatorProcess start(
-      LocalControlPlane cp, String namespace, String serviceAccount, String logName) {
-    Path jar = ProjectDir.get().resolve("target/quarkus-app/quarkus-run.jar");
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: build with ./mvnw package first");
-    }
-    Path kubeconfig = cp.writeServiceAccountKubeconfig(namespace, serviceAccount);
-    Path log = cp.workDir().resolve(logName + ".log");
-    int webhookPort = freePort();
-    var pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment().put("KUBECONFIG", kubeconfig.toString());
-    pb.environment().put("QUARKUS_HTTP_SSL_PORT", String.valueOf(webhookPort));
-    pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
-    pb.environment().put("MESH_OPERATOR_NAMESPACE", namespace);
-    pb.environment()
-        .put("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + webhookPort + "/inject");
+      String name, Path kubeconfig, Path workDir, Map<String, String> env) {
     try {
-      Process p = pb.start();
-      LocalControlPlane.log(
-          "operator process "
-              + p.pid()
-              + " as "
-              + namespace
-              + "/"
-              + serviceAccount
-              + ", log "
-              + log);
-      return new OperatorProcess(p, log);
+      return start(name, kubeconfig, workDir, freePort(), env);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Throws, with the log's tail, when the process has exited. */
-  public void checkAlive() {
-    if (!process.isAlive()) {
-      throw new IllegalStateException(
-          "operator exited with " + process.exitValue() + ":\n" + LocalControlPlane.tail(log));
+  /** As {@link #start(String, Path, Path, Map)}, with the webhook on {@code webhookPort}. */
+  public static OperatorProcess start(
+      String name, Path kubeconfig, Path workDir, int webhookPort, Map<String, String> env) {
+    Path jar = ProjectDir.get().resolve("target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: build with ./mvnw package first");
+    }
+    try {
+      int managementPort = freePort();
+      Path log = workDir.resolve(name + ".log");
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-jar",
+                  jar.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      Map<String, String> e = new LinkedHashMap<>();
+      e.put("KUBECONFIG", kubeconfig.toString());
+      e.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+      e.put("QUARKUS_HTTP_SSL_PORT", String.valueOf(webhookPort));
+      e.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+      e.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+      e.put("MESH_OPERATOR_NAMESPACE", ClusterSetup.OPERATOR_NAMESPACE);
+      e.put("MESH_OPERATOR_LEADER_ELECTION_IDENTITY", name);
+      e.putAll(env);
+      pb.environment().putAll(e);
+      Process p = pb.start();
+      OperatorProcess op = new OperatorProcess(name, p, log, webhookPort, managementPort);
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+      return op;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  public String logTail() {
-    return LocalControlPlane.tail(log);
+  public String name() {
+    return name;
+  }
+
+  public int webhookPort() {
+    return webhookPort;
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** The body of a management endpoint (e.g. /q/metrics), or "" when unreachable. */
+  public String body(String path) {
+    try {
+      return HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .build()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** The HTTP status of a management endpoint (e.g. /q/health/ready), or -1 when unreachable. */
+  public int get(String path) {
+    try {
+      HttpResponse<String> r =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(2))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return r.statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** Waits for readiness (webhook serving), failing with the log's tail if the process died. */
+  public void awaitReady(Duration timeout) {
+    LocalControlPlane.waitFor(
+        name + " ready",
+        timeout,
+        () -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited:\n" + LocalControlPlane.tail(log));
+          }
+          return get("/q/health/ready") == 200;
+        });
+  }
+
+  /** SIGKILL: no lease release, no goodbye (a node failure, an OOM kill). */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -91,11 +182,9 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  static int freePort() throws IOException {
     try (var socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
