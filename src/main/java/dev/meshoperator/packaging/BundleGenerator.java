@@ -85,8 +85,8 @@ public final class BundleGenerator {
 
   /**
    * The objects besides the CSV and the CRD: the webhook and metrics Services, the
-   * PodDisruptionBudget and the NetworkPolicy of the kustomize install (without namespace), and
-   * the two static ClusterRoles the operator binds for istiod ({@link OperatorRbac}).
+   * PodDisruptionBudget and the NetworkPolicy of the kustomize install (without namespace), and the
+   * two static ClusterRoles the operator binds for istiod ({@link OperatorRbac}).
    */
   public static List<HasMetadata> extraObjects() {
     List<HasMetadata> objects =
@@ -204,7 +204,9 @@ public final class BundleGenerator {
     }
     Path project = Path.of(args[0]);
     Optional<String> replaces =
-        args.length == 4 && args[3] != null && !args[3].isBlank() ? Optional.of(args[3]) : Optional.empty();
+        args.length == 4 && args[3] != null && !args[3].isBlank()
+            ? Optional.of(args[3])
+            : Optional.empty();
     Map<String, String> files = files(project, args[1], args[2], replaces);
     Path bundle = project.resolve(BUNDLE_DIR);
     if (Files.isDirectory(bundle)) {

@@ -68,9 +68,9 @@ final class CertManagerOverlay {
                 "duration",
                 "8760h",
                 "privateKey",
-                Map.of("algorithm", "ECDSA", "size", 256),
+                ordered("algorithm", "ECDSA", "size", 256),
                 "issuerRef",
-                Map.of("kind", "Issuer", "name", CA_ISSUER))),
+                ordered("name", CA_ISSUER, "kind", "Issuer"))),
         resource(
             "Issuer",
             WEBHOOK_ISSUER,
@@ -85,9 +85,10 @@ final class CertManagerOverlay {
                 "dnsNames", List.of(service, service + ".cluster.local"),
                 "duration", "2160h",
                 "renewBefore", "720h",
-                "privateKey", Map.of("algorithm", "ECDSA", "size", 256, "rotationPolicy", "Always"),
+                "privateKey",
+                    ordered("algorithm", "ECDSA", "size", 256, "rotationPolicy", "Always"),
                 "usages", List.of("server auth", "digital signature", "key encipherment"),
-                "issuerRef", Map.of("kind", "Issuer", "name", WEBHOOK_ISSUER))));
+                "issuerRef", ordered("name", WEBHOOK_ISSUER, "kind", "Issuer"))));
   }
 
   /** A strategic-merge patch: external certificates, read from the mounted Secret. */
@@ -98,7 +99,7 @@ final class CertManagerOverlay {
         "kind",
         "Deployment",
         "metadata",
-        Map.of("name", OperatorInstall.NAME, "namespace", namespace),
+        ordered("name", OperatorInstall.NAME, "namespace", namespace),
         "spec",
         Map.of(
             "template",
@@ -156,7 +157,8 @@ final class CertManagerOverlay {
         .build();
   }
 
-  private static Map<String, Object> ordered(Object... keyValues) {
+  /** A map in the order given: Map.of iterates in an order that changes from JVM to JVM. */
+  static Map<String, Object> ordered(Object... keyValues) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {
       m.put((String) keyValues[i], keyValues[i + 1]);

@@ -22,12 +22,12 @@ final class Monitoring {
         .endMetadata()
         .addToAdditionalProperties(
             "spec",
-            Map.of(
+            CertManagerOverlay.ordered(
                 "selector",
                 Map.of("matchLabels", Map.of("meshoperator.dev/metrics", "true")),
                 "endpoints",
                 List.of(
-                    Map.of(
+                    CertManagerOverlay.ordered(
                         "port", OperatorInstall.MANAGEMENT_PORT_NAME,
                         "path", "/q/metrics",
                         "interval", "30s"))))

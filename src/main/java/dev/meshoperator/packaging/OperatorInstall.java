@@ -65,6 +65,14 @@ public final class OperatorInstall {
     return labels;
   }
 
+  /** cpu, then memory: Map.of would iterate in an order that changes from JVM to JVM. */
+  private static Map<String, Quantity> quantities(String cpu, String memory) {
+    Map<String, Quantity> q = new LinkedHashMap<>();
+    q.put("cpu", new Quantity(cpu));
+    q.put("memory", new Quantity(memory));
+    return q;
+  }
+
   private static Map<String, String> labels() {
     Map<String, String> labels = new LinkedHashMap<>(selector());
     labels.put(MeshLabels.PART_OF, NAME);
@@ -148,8 +156,8 @@ public final class OperatorInstall {
         // Ready only when the webhook can serve: informers synced and a certificate loaded.
         .withReadinessProbe(probe("/q/health/ready", 5, 2))
         .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
-        .withLimits(Map.of("cpu", new Quantity("1"), "memory", new Quantity("512Mi")))
+        .withRequests(quantities("100m", "256Mi"))
+        .withLimits(quantities("1", "512Mi"))
         .endResources()
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)

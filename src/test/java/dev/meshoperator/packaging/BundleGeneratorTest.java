@@ -48,7 +48,8 @@ class BundleGeneratorTest {
   /** The objects of a kustomize base file, as {@link KustomizeLayout} generates it. */
   private static List<HasMetadata> kustomizeBase(String file) throws IOException {
     String crd =
-        Files.readString(ProjectDir.get().resolve("crds/meshcontrolplanes.meshoperator.dev-v1.yml"));
+        Files.readString(
+            ProjectDir.get().resolve("crds/meshcontrolplanes.meshoperator.dev-v1.yml"));
     String yaml = new KustomizeLayout(IMAGE, crd).files().get("base/" + file);
     assertThat(yaml).as("kustomize/base/" + file).isNotNull();
     Object parsed = Serialization.unmarshal(yaml);
@@ -148,9 +149,15 @@ class BundleGeneratorTest {
       assertThat(inBundle.getMetadata().getNamespace()).isNull();
       HasMetadata inKustomize =
           base.stream()
-              .filter(k -> k.getKind().equals(o.getKind()) && k.getMetadata().getName().equals(o.getMetadata().getName()))
+              .filter(
+                  k ->
+                      k.getKind().equals(o.getKind())
+                          && k.getMetadata().getName().equals(o.getMetadata().getName()))
               .findFirst()
-              .orElseThrow(() -> new AssertionError(o.getKind() + " " + o.getMetadata().getName() + " not in kustomize"));
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          o.getKind() + " " + o.getMetadata().getName() + " not in kustomize"));
       inKustomize.getMetadata().setNamespace(null);
       assertThat(Serialization.asJson(inBundle)).isEqualTo(Serialization.asJson(inKustomize));
     }
