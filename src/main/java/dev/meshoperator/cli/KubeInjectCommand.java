@@ -350,6 +350,9 @@ public final class KubeInjectCommand {
     if (mesh.get("trustDomain") instanceof String td && !td.isBlank()) {
       b.trustDomain(td);
     }
+    if (mesh.containsKey("inboundTrafficPolicy")) {
+      b.inboundTrafficPolicyLocalhost(InjectionSettingsModel.inboundTrafficPolicyLocalhost(mesh));
+    }
   }
 
   private static void merge(ObjectNode base, JsonNode override) {

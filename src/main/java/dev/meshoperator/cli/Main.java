@@ -2,14 +2,16 @@ package dev.meshoperator.cli;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Arrays;
 
 /**
  * The entry point of {@code quarkus-run.jar}. It looks at the arguments before Quarkus starts:
  *
  * <ul>
- *   <li>{@code kube-inject ...}: configures a command-line run ({@link CliMode}: no operator, no
- *       HTTP listener, logs on stderr) and runs {@link KubeInjectApplication}, exiting with its
- *       status;
+ *   <li>{@code kube-inject ...}: runs {@link KubeInjectCommand} as plain Java and exits with its
+ *       status. Quarkus is never started: no CDI container, no Kubernetes client, no HTTP or
+ *       management listener (two runs at once, or a run beside anything on port 9000, cannot
+ *       collide), and none of the operator's start-up cost;
  *   <li>anything else (normally nothing): runs the operator exactly as Quarkus' generated main
  *       does, until it is stopped.
  * </ul>
@@ -20,13 +22,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String... args) {
-    // No TLS files are needed before start-up: the HTTPS server's key comes from memory
-    // (webhook.ServingTls), so a kube-inject run writes no key anywhere.
     if (args.length > 0 && KubeInjectCommand.NAME.equals(args[0])) {
-      CliMode.enter();
-      // The default exit handler calls System.exit with the application's status.
-      Quarkus.run(KubeInjectApplication.class, args);
-      return;
+      int status =
+          new KubeInjectCommand(System.in, System.out, System.err)
+              .run(Arrays.copyOfRange(args, 1, args.length));
+      System.out.flush();
+      System.exit(status);
     }
     Quarkus.run(args);
   }

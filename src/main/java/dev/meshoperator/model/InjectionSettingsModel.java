@@ -22,6 +22,17 @@ public final class InjectionSettingsModel {
   private InjectionSettingsModel() {}
 
   /**
+   * Whether a MeshConfig's {@code inboundTrafficPolicy.mode} is {@code LOCALHOST}: Istio's template
+   * then gives the proxy {@code REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION=true} (its {@code
+   * .InboundTrafficPolicyMode} is the enum's name in lower case).
+   */
+  public static boolean inboundTrafficPolicyLocalhost(Map<String, Object> mesh) {
+    return mesh.get("inboundTrafficPolicy") instanceof Map<?, ?> policy
+        && policy.get("mode") instanceof String mode
+        && mode.equalsIgnoreCase("LOCALHOST");
+  }
+
+  /**
    * @param nodesSupportNativeSidecars every node's kubelet is 1.33 or newer (for {@code auto})
    */
   public static InjectionSettings settings(ControlPlane cp, boolean nodesSupportNativeSidecars) {
@@ -42,6 +53,7 @@ public final class InjectionSettingsModel {
             .nativeSidecars(nativeSidecars(proxy.nativeSidecars, nodesSupportNativeSidecars))
             .rewriteAppHttpProbe(!Boolean.FALSE.equals(cp.injection().rewriteAppHTTPProbers))
             .enablePrometheusMerge(!Boolean.FALSE.equals(mesh.get("enablePrometheusMerge")))
+            .inboundTrafficPolicyLocalhost(inboundTrafficPolicyLocalhost(mesh))
             .meshDefaultConfig(defaultConfig(mesh));
     if (mesh.get("meshId") instanceof String meshId && !meshId.isBlank()) {
       b.meshId(meshId);

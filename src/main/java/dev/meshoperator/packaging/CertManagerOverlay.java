@@ -34,11 +34,11 @@ final class CertManagerOverlay {
                 + " installed first. The operator namespace is fixed at "
                 + namespace
                 + " here (the Certificate's DNS names and inject-ca-from name it).",
-            Map.of(
+            ordered(
                 "resources",
                 List.of("../../base", "certificates.yaml"),
                 "patches",
-                List.of(Map.of("path", "deployment-patch.yaml")))));
+                List.of(ordered("path", "deployment-patch.yaml")))));
     StringBuilder certs = new StringBuilder(KustomizeLayout.HEADER);
     for (GenericKubernetesResource o : objects(namespace)) {
       certs.append(KustomizeLayout.yaml(o));
@@ -53,7 +53,7 @@ final class CertManagerOverlay {
   static List<GenericKubernetesResource> objects(String namespace) {
     String service = OperatorInstall.WEBHOOK_SERVICE + "." + namespace + ".svc";
     return List.of(
-        resource("Issuer", CA_ISSUER, namespace, Map.of("selfSigned", Map.of())),
+        resource("Issuer", CA_ISSUER, namespace, ordered("selfSigned", ordered())),
         resource(
             "Certificate",
             CA_CERTIFICATE,
@@ -70,12 +70,12 @@ final class CertManagerOverlay {
                 "privateKey",
                 ordered("algorithm", "ECDSA", "size", 256),
                 "issuerRef",
-                ordered("name", CA_ISSUER, "kind", "Issuer"))),
+                ordered("kind", "Issuer", "name", CA_ISSUER))),
         resource(
             "Issuer",
             WEBHOOK_ISSUER,
             namespace,
-            Map.of("ca", Map.of("secretName", CA_CERTIFICATE))),
+            ordered("ca", ordered("secretName", CA_CERTIFICATE))),
         resource(
             "Certificate",
             WEBHOOK_CERTIFICATE,
@@ -88,7 +88,7 @@ final class CertManagerOverlay {
                 "privateKey",
                     ordered("algorithm", "ECDSA", "size", 256, "rotationPolicy", "Always"),
                 "usages", List.of("server auth", "digital signature", "key encipherment"),
-                "issuerRef", ordered("name", WEBHOOK_ISSUER, "kind", "Issuer"))));
+                "issuerRef", ordered("kind", "Issuer", "name", WEBHOOK_ISSUER))));
   }
 
   /** A strategic-merge patch: external certificates, read from the mounted Secret. */
@@ -101,9 +101,9 @@ final class CertManagerOverlay {
         "metadata",
         ordered("name", OperatorInstall.NAME, "namespace", namespace),
         "spec",
-        Map.of(
+        ordered(
             "template",
-            Map.of(
+            ordered(
                 "spec",
                 ordered(
                     "containers",
@@ -133,7 +133,7 @@ final class CertManagerOverlay {
                             "name",
                             "webhook-tls",
                             "secret",
-                            Map.of("secretName", WEBHOOK_SECRET)))))));
+                            ordered("secretName", WEBHOOK_SECRET)))))));
   }
 
   private static Map<String, String> env(String name, String value) {
@@ -157,7 +157,7 @@ final class CertManagerOverlay {
         .build();
   }
 
-  /** A map in the order given: Map.of iterates in an order that changes from JVM to JVM. */
+  /** A map in the given order (Map.of's order changes between runs; generated files must not). */
   static Map<String, Object> ordered(Object... keyValues) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {

@@ -65,14 +65,6 @@ public final class OperatorInstall {
     return labels;
   }
 
-  /** cpu, then memory: Map.of would iterate in an order that changes from JVM to JVM. */
-  private static Map<String, Quantity> quantities(String cpu, String memory) {
-    Map<String, Quantity> q = new LinkedHashMap<>();
-    q.put("cpu", new Quantity(cpu));
-    q.put("memory", new Quantity(memory));
-    return q;
-  }
-
   private static Map<String, String> labels() {
     Map<String, String> labels = new LinkedHashMap<>(selector());
     labels.put(MeshLabels.PART_OF, NAME);
@@ -182,6 +174,14 @@ public final class OperatorInstall {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** cpu, then memory: a fixed order, so the generated files are the same on every build. */
+  private static Map<String, Quantity> quantities(String cpu, String memory) {
+    Map<String, Quantity> q = new LinkedHashMap<>();
+    q.put("cpu", new Quantity(cpu));
+    q.put("memory", new Quantity(memory));
+    return q;
   }
 
   private static List<EnvVar> env() {

@@ -3,7 +3,6 @@ package dev.meshoperator.webhook;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
-import dev.meshoperator.cli.CliMode;
 import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionSettings;
 import dev.meshoperator.model.ControlPlane;
@@ -92,8 +91,8 @@ public class MeshRegistry {
   }
 
   void onStart(@Observes StartupEvent event) {
-    if (Boolean.getBoolean(CliMode.PROPERTY) || client == null) {
-      return; // a command-line run (kube-inject) serves no webhook and needs no cluster
+    if (client == null) {
+      return; // built by fixed(): no cluster behind it
     }
     informers.add(
         MeshControlPlane.class,

@@ -6,7 +6,6 @@ import dev.meshoperator.certs.RenewalPolicy;
 import dev.meshoperator.certs.SecretData;
 import dev.meshoperator.certs.SubjectAlternativeNames;
 import dev.meshoperator.certs.WebhookCertificates;
-import dev.meshoperator.cli.CliMode;
 import dev.meshoperator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -84,9 +83,6 @@ public class WebhookCertificateManager {
   }
 
   void onStart(@Observes StartupEvent event) {
-    if (Boolean.getBoolean(CliMode.PROPERTY)) {
-      return; // a command-line run (kube-inject) serves no webhook and needs no cluster
-    }
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -1,6 +1,5 @@
 package dev.meshoperator.webhook;
 
-import dev.meshoperator.cli.CliMode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -31,9 +30,6 @@ public class WebhookMetrics {
   }
 
   void onStart(@Observes StartupEvent event) {
-    if (Boolean.getBoolean(CliMode.PROPERTY)) {
-      return;
-    }
     Gauge.builder(
             "istio_operator_webhook_certificate_expiration_timestamp_seconds",
             tls,

@@ -404,14 +404,6 @@ class KubeInjectCommandTest {
         .isInstanceOf(KubeInjectCommand.UsageException.class);
   }
 
-  @Test
-  void cliModeDisablesHttpAndMarksTheRun() {
-    assertThat(CliMode.properties())
-        .containsEntry(CliMode.PROPERTY, "true")
-        .containsEntry("quarkus.http.host-enabled", "false")
-        .containsEntry("quarkus.log.console.stderr", "true");
-  }
-
   private static String read(Path p) {
     try {
       return Files.readString(p);

@@ -116,6 +116,53 @@ class KubeInjectCliIT {
     }
   }
 
+  /**
+   * A command line opens no listener: several runs at once, with port 9000 (Quarkus' management
+   * port) already taken, all succeed. Started before Quarkus existed in this path, each would have
+   * failed with "Unable to start the management interface".
+   */
+  @Test
+  void severalRunsAtOnceBesideATakenPort9000() throws Exception {
+    assumeTrue(Files.exists(JAR), "run after packaging: " + JAR + " not built");
+    Path input = dir.resolve("app.yaml");
+    Files.writeString(input, MANIFESTS);
+    java.net.ServerSocket taken = null;
+    try {
+      try {
+        taken = new java.net.ServerSocket(9000, 1, java.net.InetAddress.getLoopbackAddress());
+      } catch (IOException alreadyInUse) {
+        // Someone else holds 9000: the condition under test either way.
+      }
+      List<Process> runs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Path out = dir.resolve("parallel-" + i + ".out");
+        runs.add(
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    JAR.toString(),
+                    "kube-inject",
+                    "-f",
+                    input.toString())
+                .redirectOutput(out.toFile())
+                .redirectError(dir.resolve("parallel-" + i + ".err").toFile())
+                .start());
+      }
+      for (int i = 0; i < runs.size(); i++) {
+        Process p = runs.get(i);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue())
+            .as("run %d; stderr: %s", i, Files.readString(dir.resolve("parallel-" + i + ".err")))
+            .isZero();
+        assertThat(Files.readString(dir.resolve("parallel-" + i + ".out"))).contains("istio-proxy");
+      }
+    } finally {
+      if (taken != null) {
+        taken.close();
+      }
+    }
+  }
+
   static List<String> names(JsonNode containers) {
     List<String> names = new ArrayList<>();
     containers.forEach(c -> names.add(c.path("name").asText()));

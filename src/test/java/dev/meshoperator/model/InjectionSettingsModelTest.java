@@ -11,6 +11,52 @@ import org.junit.jupiter.api.Test;
 
 class InjectionSettingsModelTest {
 
+  /**
+   * Istio's held-out case: with {@code inboundTrafficPolicy.mode: LOCALHOST} the proxy gets
+   * REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION=true. The engine knew the setting; the production
+   * path (a MeshControlPlane's meshConfig) never set it.
+   */
+  @Test
+  void localhostInboundTrafficPolicyReachesTheProxy() {
+    var localhost =
+        ControlPlane.of(
+            TestResources.mcp(
+                "istio-system",
+                "default",
+                s -> s.meshConfig = Map.of("inboundTrafficPolicy", Map.of("mode", "LOCALHOST"))));
+    var pod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .withNamespace("app")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("app")
+            .withImage("nginx")
+            .endContainer()
+            .endSpec()
+            .build();
+    assertThat(InjectionSettingsModel.settings(localhost, true).inboundTrafficPolicyLocalhost())
+        .isTrue();
+    var result =
+        dev.meshoperator.injection.Injector.inject(
+            pod, InjectionSettingsModel.settings(localhost, true));
+    assertThat(result).isInstanceOf(dev.meshoperator.injection.InjectionResult.Injected.class);
+    String injected =
+        io.fabric8.kubernetes.client.utils.Serialization.asJson(
+            ((dev.meshoperator.injection.InjectionResult.Injected) result).pod());
+    assertThat(injected).contains("REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION");
+    var passthrough =
+        ControlPlane.of(
+            TestResources.mcp(
+                "istio-system",
+                "default",
+                s -> s.meshConfig = Map.of("inboundTrafficPolicy", Map.of("mode", "PASSTHROUGH"))));
+    assertThat(InjectionSettingsModel.settings(passthrough, true).inboundTrafficPolicyLocalhost())
+        .isFalse();
+  }
+
   @Test
   void settingsComeFromTheControlPlane() {
     var cp =
