@@ -49,11 +49,13 @@ public final class OperatorRbac {
   /** The namespace the operator runs in unless configured otherwise. */
   public static final String DEFAULT_NAMESPACE = "istio-operator";
 
-  /** Where the operator writes Events (see {@code EventRecorder}). */
+  /**
+   * Where the operator writes Events (see {@code EventRecorder}): those of a cluster-scoped object
+   * live in {@code default}. The rule is in the ClusterRole, not a Role in {@code default}: an OLM
+   * bundle can only express Roles in the operator's own namespace, and both install paths must
+   * grant the same rules (see {@link #eventRules()}).
+   */
   public static final String EVENTS_NAMESPACE = "default";
-
-  /** The Role and RoleBinding for Events in {@value #EVENTS_NAMESPACE}. */
-  public static final String EVENTS_ROLE = "istio-operator-events";
 
   /** The plug-in CA Secret the operator writes into a control plane's namespace. */
   public static final String CACERTS = "cacerts";
@@ -185,9 +187,13 @@ public final class OperatorRbac {
     return AddonRbac.all();
   }
 
-  /** The ClusterRole {@value #NAME}'s rules: its own, then those it grants istiod and addons. */
+  /**
+   * The ClusterRole {@value #NAME}'s rules: its own, Events, then those it grants istiod and the
+   * addons.
+   */
   public static List<PolicyRule> clusterRules() {
     List<PolicyRule> rules = new ArrayList<>(ownClusterRules());
+    rules.addAll(eventRules());
     rules.addAll(grantedToIstiodRules());
     rules.addAll(grantedToAddonsRules());
     return List.copyOf(rules);
@@ -203,7 +209,13 @@ public final class OperatorRbac {
         rule(List.of("coordination.k8s.io"), List.of("leases"), MANAGE));
   }
 
-  /** The Role {@value #EVENTS_ROLE} in {@value #EVENTS_NAMESPACE}. */
+  /**
+   * Events: create and patch (a repeated Event is patched), no read. Held cluster-wide although the
+   * operator writes only in {@value #EVENTS_NAMESPACE}: a CSV's {@code permissions} are Roles in
+   * the operator's namespace only, so a Role in {@code default} could not ship in the OLM bundle,
+   * and kustomize and OLM must grant the same. The extra power is writing Events in other
+   * namespaces (misleading {@code kubectl describe} output there); reading them is not granted.
+   */
   public static List<PolicyRule> eventRules() {
     return List.of(rule(List.of(CORE), List.of("events"), "create", "patch"));
   }
@@ -262,31 +274,30 @@ public final class OperatorRbac {
     return role(NAME, namespace, namespaceRules());
   }
 
-  public static Role eventsRole() {
-    return role(EVENTS_ROLE, EVENTS_NAMESPACE, eventRules());
-  }
-
   public static RoleBinding roleBinding(String namespace) {
     return roleBinding(NAME, namespace, namespace);
   }
 
-  public static RoleBinding eventsRoleBinding(String namespace) {
-    return roleBinding(EVENTS_ROLE, EVENTS_NAMESPACE, namespace);
+  /**
+   * The static ClusterRoles the operator may only bind (istiod's and the gateways' Secret access):
+   * shipped by both install paths, kustomize and the OLM bundle, from this one list.
+   */
+  public static List<ClusterRole> staticClusterRoles() {
+    return List.of(istiodSecretsReader(), istiodNamespaceSecrets(), gatewaySecretsReader());
   }
 
   /** Everything to install before the operator runs (besides its namespace and the CRDs). */
   public static List<HasMetadata> objects(String namespace) {
-    return List.of(
-        serviceAccount(namespace),
-        clusterRole(),
-        clusterRoleBinding(namespace),
-        role(namespace),
-        roleBinding(namespace),
-        eventsRole(),
-        eventsRoleBinding(namespace),
-        istiodSecretsReader(),
-        istiodNamespaceSecrets(),
-        gatewaySecretsReader());
+    List<HasMetadata> objects =
+        new ArrayList<>(
+            List.of(
+                serviceAccount(namespace),
+                clusterRole(),
+                clusterRoleBinding(namespace),
+                role(namespace),
+                roleBinding(namespace)));
+    objects.addAll(staticClusterRoles());
+    return List.copyOf(objects);
   }
 
   /** {@link #objects} as one multi-document YAML, with a header saying where it comes from. */
