@@ -5,8 +5,8 @@
 //
 // Usage: bundle-validate [-k8s-version 1.35] [-warnings-are-errors] [-accept file] <bundle dir>
 //
-// -accept names a file of warnings judged not to be problems, one per line: a substring of the
-// warning, a tab, and the reason. Accepted warnings are printed with their reason and do not fail
+// -accept names a file of warnings judged not to be problems, one per line: a regular expression
+// (RE2) the warning must match, a tab, and the reason. Accepted warnings are printed with their reason and do not fail
 // the run; an accepted entry that matches no warning fails it (the list must not go stale).
 //
 // Exit status: 0 when no validator reported an error (and, with -warnings-are-errors, no
@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/operator-framework/api/pkg/manifests"
@@ -30,7 +31,7 @@ import (
 func main() {
 	k8sVersion := flag.String("k8s-version", "1.35", "Kubernetes version for the deprecated-APIs check")
 	strict := flag.Bool("warnings-are-errors", false, "fail on warnings too")
-	acceptFile := flag.String("accept", "", "file of accepted warnings (substring<TAB>reason)")
+	acceptFile := flag.String("accept", "", "file of accepted warnings (regexp<TAB>reason)")
 	flag.Parse()
 	accepted, err := readAccepted(*acceptFile)
 	if err != nil {
@@ -85,7 +86,7 @@ func main() {
 			for _, w := range result.Warnings {
 				reason := ""
 				for i, a := range accepted {
-					if strings.Contains(w.Error(), a.substring) {
+					if a.pattern.MatchString(w.Error()) {
 						used[i], reason = true, a.reason
 						break
 					}
@@ -103,7 +104,7 @@ func main() {
 	for i, a := range accepted {
 		if !used[i] {
 			stale++
-			fmt.Printf("accepted warning matched nothing (remove it from %s): %q\n", *acceptFile, a.substring)
+			fmt.Printf("accepted warning matched nothing (remove it from %s): %q\n", *acceptFile, a.pattern.String())
 		}
 	}
 	fmt.Printf("bundle %s (CSV %s, channels %v, default %s): %d validator results, %d errors, %d warnings, %d accepted warnings\n",
@@ -113,7 +114,11 @@ func main() {
 	}
 }
 
-type acceptance struct{ substring, reason string }
+// An accepted warning: a regular expression (RE2) the warning's text must match, and why.
+type acceptance struct {
+	pattern *regexp.Regexp
+	reason  string
+}
 
 func readAccepted(path string) ([]acceptance, error) {
 	if path == "" {
@@ -131,11 +136,15 @@ func readAccepted(path string) ([]acceptance, error) {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		sub, reason, ok := strings.Cut(line, "\t")
-		if !ok || strings.TrimSpace(sub) == "" || strings.TrimSpace(reason) == "" {
-			return nil, fmt.Errorf("%s:%d: want <substring><TAB><reason>", path, n)
+		expr, reason, ok := strings.Cut(line, "\t")
+		if !ok || strings.TrimSpace(expr) == "" || strings.TrimSpace(reason) == "" {
+			return nil, fmt.Errorf("%s:%d: want <regexp><TAB><reason>", path, n)
 		}
-		out = append(out, acceptance{sub, strings.TrimSpace(reason)})
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
+		}
+		out = append(out, acceptance{re, strings.TrimSpace(reason)})
 	}
 	return out, sc.Err()
 }
