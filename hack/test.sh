@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash hack/build-k8s.sh >/dev/null
 # promtool checks the generated Prometheus config (PrometheusConfigTest); built once and cached.
-# If it cannot be built here, that test says so and is skipped; the rest still runs.
-bash hack/build-promtool.sh >/dev/null || echo "WARNING: promtool could not be built" >&2
+# Required: a test command that silently skipped that check when the build failed would pass
+# without it (PrometheusConfigTest alone, run from an IDE, still skips with a message).
+bash hack/build-promtool.sh >/dev/null
 # helm renders Istio's gateway chart for GatewayChartComparisonTest (built once, cached).
 bash hack/build-helm.sh >/dev/null
 # OLM's olm-operator for OlmInstallIT (cached; cold about 3 min).
