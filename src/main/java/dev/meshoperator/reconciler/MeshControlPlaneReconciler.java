@@ -8,6 +8,7 @@ import dev.meshoperator.api.v1alpha1.StatusCondition;
 import dev.meshoperator.config.OperatorConfig;
 import dev.meshoperator.model.ControlPlane;
 import dev.meshoperator.model.Gateways;
+import dev.meshoperator.model.IstioCrdInventory;
 import dev.meshoperator.model.MeshConfigValidation;
 import dev.meshoperator.model.MeshLabels;
 import dev.meshoperator.model.MeshNames;
@@ -478,7 +479,10 @@ public class MeshControlPlaneReconciler
                             .filter(d -> name.equals(d.getMetadata().getName()))
                             .filter(d -> cp.namespace().equals(d.getMetadata().getNamespace()))
                             .findFirst()),
-                gatewayStatus));
+                gatewayStatus,
+                context
+                    .managedWorkflowAndDependentResourceContext()
+                    .get(IstioCrdsDependent.INVENTORY, IstioCrdInventory.Summary.class)));
     emitOnTransition(cr, status);
     UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
     return caCheck

@@ -33,7 +33,8 @@ class StatusUpdatesTest {
           Optional.empty(),
           "2027-01-01T00:00:00Z",
           List.of(),
-          List.of(gateway("istio-ingressgateway", "203.0.113.7")));
+          List.of(gateway("istio-ingressgateway", "203.0.113.7")),
+          Optional.empty());
 
   private static GatewayStatus gateway(String name, String address) {
     var g = new GatewayStatus();
