@@ -176,7 +176,7 @@ class ExternalIstioCrdsIT {
           .getProperties()
           .get("spec")
           .getProperties()
-          .put("egress", new JSONSchemaPropsBuilder().withType("array").build());
+          .put("egress", new JSONSchemaPropsBuilder().withType("string").build());
       String editedVersion = admin.resource(edited).update().getMetadata().getResourceVersion();
       LocalControlPlane.waitFor(
           "the edit of " + SIDECARS + " put back",

@@ -8,6 +8,7 @@ import dev.meshoperator.model.IstioCrds;
 import dev.meshoperator.model.MeshLabels;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -98,7 +99,23 @@ public class IstioCrdsDependent
       CustomResourceDefinition desired,
       MeshControlPlane primary,
       Context<MeshControlPlane> context) {
-    return context.getClient().resource(desired).create();
+    try {
+      return context.getClient().resource(desired).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Another control plane's reconcile created it a moment ago: it is ours, and the next
+      // comparison keeps it in shape. Anyone else's stays theirs; the retry sees it as such.
+      var live = context.getClient().resource(desired).get();
+      if (live != null && IstioCrdInventory.ours(live)) {
+        return live;
+      }
+      throw new IllegalStateException(
+          "CustomResourceDefinition "
+              + desired.getMetadata().getName()
+              + " was just created by someone else; it is left as it is");
+    }
   }
 
   /**
