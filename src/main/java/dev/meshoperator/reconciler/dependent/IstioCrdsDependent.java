@@ -1,7 +1,6 @@
 package dev.meshoperator.reconciler.dependent;
 
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
-import dev.meshoperator.model.DesiredHash;
 import dev.meshoperator.model.IstioCrdDrift;
 import dev.meshoperator.model.IstioCrdInventory;
 import dev.meshoperator.model.IstioCrds;
@@ -52,6 +51,9 @@ public class IstioCrdsDependent
 
   /** Key of the {@link IstioCrdInventory.Summary} in the managed workflow's context. */
   public static final String INVENTORY = "istio-crds-inventory";
+
+  /** Earlier builds judged drift by a content hash kept here; dropped on the next correction. */
+  static final String LEGACY_HASH_ANNOTATION = "meshoperator.dev/desired-hash";
 
   public IstioCrdsDependent() {
     super(CustomResourceDefinition.class);
@@ -138,7 +140,7 @@ public class IstioCrdsDependent
     labels.putAll(desired.getMetadata().getLabels());
     next.getMetadata().setLabels(labels);
     if (next.getMetadata().getAnnotations() != null) {
-      next.getMetadata().getAnnotations().remove(DesiredHash.ANNOTATION);
+      next.getMetadata().getAnnotations().remove(LEGACY_HASH_ANNOTATION);
     }
     next.getMetadata().setManagedFields(null);
     next.setSpec(desired.getSpec());
