@@ -37,8 +37,8 @@ import java.util.TreeSet;
  * <em>structural</em> schema instead: an object whose {@code spec} and {@code status} are objects
  * with {@code x-kubernetes-preserve-unknown-fields: true}. The API server therefore stores any spec
  * without pruning, and field validation is left to istiod's validating webhook, which checks every
- * Istio config object anyway. Consequence: applying these CRDs over a Helm-installed Istio replaces
- * Istio's detailed schemas (and {@code kubectl explain} detail) with these.
+ * Istio config object anyway. They are for clusters without Istio's CRDs: where Istio's own are
+ * installed (Helm, istioctl), the operator leaves them as they are ({@link IstioCrdInventory}).
  *
  * <p>What the chart adds that is deliberately not reproduced: the static labels of the generated
  * file ({@code app: istio-pilot}, {@code istio: security}, ...), which the chart itself replaces

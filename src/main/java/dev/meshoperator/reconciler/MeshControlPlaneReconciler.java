@@ -8,6 +8,7 @@ import dev.meshoperator.api.v1alpha1.StatusCondition;
 import dev.meshoperator.config.OperatorConfig;
 import dev.meshoperator.model.ControlPlane;
 import dev.meshoperator.model.Gateways;
+import dev.meshoperator.model.IstioCrdInventory;
 import dev.meshoperator.model.MeshConfigValidation;
 import dev.meshoperator.model.MeshLabels;
 import dev.meshoperator.model.MeshNames;
@@ -358,6 +359,13 @@ public class MeshControlPlaneReconciler
   /** The mesh CA is looked at least this often, whatever its own schedule says. */
   private static final Duration MAX_CA_CHECK = Duration.ofHours(6);
 
+  /**
+   * Istio CRDs installed by someone else are not watched (the CRD informer sees only the
+   * operator's): this often they are looked at again, so one removed (say, by {@code helm
+   * uninstall}) is recreated by the operator within this time even if nothing else changes.
+   */
+  static final Duration EXTERNAL_CRDS_CHECK = Duration.ofMinutes(10);
+
   public MeshControlPlaneReconciler(
       Clock clock,
       EventRecorder events,
@@ -453,6 +461,10 @@ public class MeshControlPlaneReconciler
     // The running version moves only once istiod has rolled out the new image.
     String nowRunning = !cp.istiodEnabled() || istiodRolledOut ? cp.version() : running;
     boolean upgrading = running != null && !running.equals(cp.version()) && !istiodRolledOut;
+    Optional<IstioCrdInventory.Summary> crds =
+        context
+            .managedWorkflowAndDependentResourceContext()
+            .get(IstioCrdsDependent.INVENTORY, IstioCrdInventory.Summary.class);
     var status =
         StatusUpdates.reconciled(
             cr,
@@ -478,12 +490,17 @@ public class MeshControlPlaneReconciler
                             .filter(d -> name.equals(d.getMetadata().getName()))
                             .filter(d -> cp.namespace().equals(d.getMetadata().getNamespace()))
                             .findFirst()),
-                gatewayStatus));
+                gatewayStatus,
+                crds));
     emitOnTransition(cr, status);
     UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
-    return caCheck
-        .map(d -> control.rescheduleAfter(d.compareTo(MAX_CA_CHECK) > 0 ? MAX_CA_CHECK : d))
-        .orElse(control);
+    Optional<Duration> next = caCheck.map(d -> d.compareTo(MAX_CA_CHECK) > 0 ? MAX_CA_CHECK : d);
+    if (crds.map(c -> !c.external().isEmpty()).orElse(false)) {
+      next =
+          Optional.of(
+              next.filter(d -> d.compareTo(EXTERNAL_CRDS_CHECK) < 0).orElse(EXTERNAL_CRDS_CHECK));
+    }
+    return next.map(control::rescheduleAfter).orElse(control);
   }
 
   /** Why the spec must not be applied, if it must not; checked before anything is touched. */

@@ -5,6 +5,7 @@ import dev.meshoperator.api.v1alpha1.ComponentStatus;
 import dev.meshoperator.api.v1alpha1.GatewayStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
+import dev.meshoperator.model.IstioCrdInventory;
 import dev.meshoperator.model.MeshNames;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +32,8 @@ final class StatusUpdates {
       Optional<String> injectionProblem,
       String certificateExpiry,
       List<AddonStatus> addons,
-      List<GatewayStatus> gateways) {}
+      List<GatewayStatus> gateways,
+      Optional<IstioCrdInventory.Summary> istioCrds) {}
 
   /** The spec was not applied; nothing was touched. */
   static MeshControlPlaneStatus refused(
@@ -78,8 +80,15 @@ final class StatusUpdates {
         .filter(a -> !Boolean.TRUE.equals(a.ready))
         .forEach(a -> notReady.add(a.name));
     String running = o.runningVersion() == null ? o.desiredVersion() : o.runningVersion();
+    Conditions conditions = conditions(cr, now);
+    // Absent when the CRD dependent did not run this time: the previous condition stands.
+    o.istioCrds()
+        .ifPresent(
+            crds ->
+                conditions.set(
+                    MeshControlPlaneStatus.ISTIO_CRDS, true, crds.reason(), crds.message()));
     status.setConditions(
-        conditions(cr, now)
+        conditions
             .set(
                 MeshControlPlaneStatus.RECONCILED,
                 true,

@@ -7,7 +7,12 @@ import dev.meshoperator.api.v1alpha1.GatewayStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
+import dev.meshoperator.model.IstioCrdInventory;
+import dev.meshoperator.model.IstioCrds;
+import dev.meshoperator.model.MeshLabels;
 import dev.meshoperator.model.TestResources;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +38,8 @@ class StatusUpdatesTest {
           Optional.empty(),
           "2027-01-01T00:00:00Z",
           List.of(),
-          List.of(gateway("istio-ingressgateway", "203.0.113.7")));
+          List.of(gateway("istio-ingressgateway", "203.0.113.7")),
+          Optional.empty());
 
   private static GatewayStatus gateway(String name, String address) {
     var g = new GatewayStatus();
@@ -127,5 +133,48 @@ class StatusUpdatesTest {
     var failed = StatusUpdates.failed(withStatus(null, 1), T0, trace);
     String message = byType(failed).get("Reconciled").getMessage();
     assertThat(message).doesNotContain("\n").hasSizeLessThanOrEqualTo(Conditions.MAX_MESSAGE);
+  }
+
+  @Test
+  void theIstioCrdsConditionSaysWhatWasFoundAndStaysWhenNotLookedAt() {
+    var cr = TestResources.mcp();
+    var found = new java.util.LinkedHashMap<String, CustomResourceDefinition>();
+    for (String name : IstioCrds.names()) {
+      found.put(
+          name,
+          new CustomResourceDefinitionBuilder()
+              .withNewMetadata()
+              .withName(name)
+              .addToLabels(MeshLabels.MANAGED_BY, "Helm")
+              .addToLabels(MeshLabels.VERSION, "1.30.3")
+              .endMetadata()
+              .build());
+    }
+    var observed =
+        new StatusUpdates.Observed(
+            HEALTHY.runningVersion(),
+            HEALTHY.components(),
+            true,
+            false,
+            HEALTHY.desiredVersion(),
+            Optional.empty(),
+            HEALTHY.certificateExpiry(),
+            List.of(),
+            HEALTHY.gateways(),
+            Optional.of(IstioCrdInventory.of(found)));
+    var status = StatusUpdates.reconciled(cr, T1, observed);
+    var c = status.condition(MeshControlPlaneStatus.ISTIO_CRDS).orElseThrow();
+    assertThat(c.getStatus()).isEqualTo("True");
+    assertThat(c.getReason()).isEqualTo("InstalledExternally");
+    assertThat(c.getMessage()).contains("Istio 1.30.3").contains("left as they are");
+    cr.setStatus(status);
+    // A reconcile whose workflow did not look (none reported) keeps the condition as it was.
+    assertThat(
+            StatusUpdates.reconciled(cr, T2, HEALTHY)
+                .condition(MeshControlPlaneStatus.ISTIO_CRDS)
+                .orElseThrow())
+        .isEqualTo(c);
+    assertThat(StatusUpdates.failed(cr, T2, "boom").condition(MeshControlPlaneStatus.ISTIO_CRDS))
+        .contains(c);
   }
 }

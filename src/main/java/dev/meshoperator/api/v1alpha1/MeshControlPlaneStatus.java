@@ -15,6 +15,9 @@ public class MeshControlPlaneStatus {
   public static final String UPGRADE_IN_PROGRESS = "UpgradeInProgress";
   public static final String INJECTION_READY = "InjectionReady";
 
+  /** Whether Istio's CRDs were installed by the operator or found installed by someone else. */
+  public static final String ISTIO_CRDS = "IstioCRDs";
+
   private Long observedGeneration;
   private List<StatusCondition> conditions = new ArrayList<>();
   private String version;
