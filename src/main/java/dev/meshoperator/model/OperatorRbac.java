@@ -143,7 +143,6 @@ public final class OperatorRbac {
             List.of("customresourcedefinitions"),
             List.copyOf(IstioCrds.names()),
             "update",
-            "patch",
             "delete"),
         // The plug-in CA (cacerts) in each control plane's namespace; create cannot be limited by
         // name, the rest is only on cacerts.
