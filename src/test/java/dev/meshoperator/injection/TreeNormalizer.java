@@ -27,9 +27,10 @@ import java.util.Set;
  *       kept);
  *   <li>the top-level {@code status} of a document (injection never touches it; Go's typed round
  *       trip fills it with zero values for some kinds);
- *   <li>outside pod templates: {@code false} and {@code 0} scalars of the workload's own spec (Go
- *       drops omitempty zero values such as {@code paused: false}, {@code minReadySeconds: 0} when
- *       it re-serializes a DeploymentConfig). Pod templates are compared strictly.
+ *   <li>outside pod templates: the workload-spec fields {@code paused}, {@code minReadySeconds} and
+ *       {@code test} when {@code false}/{@code 0} (Go's re-serialization of a DeploymentConfig
+ *       drops the first two and adds the third; see {@link #OMITEMPTY_ZEROES}). Pod templates are
+ *       compared strictly.
  *   <li>resource quantities are compared in canonical form ({@code 3000m} = {@code 3}): Go
  *       re-serializes every quantity of every container canonically; the engine canonicalizes only
  *       what it injects and leaves the user's containers as written. The injected containers
@@ -43,6 +44,15 @@ public final class TreeNormalizer {
 
   private static final Set<String> INJECTED =
       Set.of("istio-proxy", "istio-init", "istio-validation");
+
+  /**
+   * The workload-spec fields (outside pod templates) whose zero value Go's typed round trip of an
+   * OpenShift DeploymentConfig changes, the only ones the corpus needs: {@code paused} and {@code
+   * minReadySeconds} have {@code omitempty} (dropped when false/0), {@code test} has none (printed
+   * as {@code false} though the input lacks it). Only these are removed, by name, when {@code
+   * false} or {@code 0}; any other zero the engine dropped or added (a {@code replicas: 0}) shows.
+   */
+  private static final Set<String> OMITEMPTY_ZEROES = Set.of("paused", "minReadySeconds", "test");
 
   private TreeNormalizer() {}
 
@@ -108,7 +118,8 @@ public final class TreeNormalizer {
         continue;
       }
       if (path.startsWith("spec") || key.equals("spec")) {
-        if ((v.isBoolean() && !v.asBoolean()) || (v.isNumber() && v.asDouble() == 0)) {
+        if (OMITEMPTY_ZEROES.contains(key)
+            && ((v.isBoolean() && !v.asBoolean()) || (v.isNumber() && v.asDouble() == 0))) {
           remove.add(key);
         } else if (v instanceof ObjectNode child) {
           dropZeroesOutsideTemplates(child, path.isEmpty() ? key : path + "." + key);
