@@ -283,14 +283,14 @@ final class ProxyEnv {
       return null;
     }
     ResourceRequirementsBuilder b = new ResourceRequirementsBuilder();
+    // In key order, as Go marshals maps: the configured maps' own order (a Map.of's changes from
+    // one JVM to the next) must not reach kube-inject's output.
     if (configured.getRequests() != null) {
-      configured
-          .getRequests()
+      new java.util.TreeMap<>(configured.getRequests())
           .forEach((k, v) -> b.addToRequests(k, quantity(v == null ? null : v.toString())));
     }
     if (configured.getLimits() != null) {
-      configured
-          .getLimits()
+      new java.util.TreeMap<>(configured.getLimits())
           .forEach((k, v) -> b.addToLimits(k, quantity(v == null ? null : v.toString())));
     }
     return b.build();

@@ -6,10 +6,66 @@ import dev.meshoperator.api.v1alpha1.InjectionSpec;
 import dev.meshoperator.api.v1alpha1.Profile;
 import dev.meshoperator.api.v1alpha1.ProxySpec;
 import dev.meshoperator.injection.InjectionPolicy;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InjectionSettingsModelTest {
+
+  /**
+   * The production path against Istio's goldens: a default MeshControlPlane in istio-system with
+   * the goldens' hub and tag derives exactly the settings behind Istio's injection corpus (which
+   * the conformance test builds directly). Any default the model sets differently from Istio shows.
+   */
+  @Test
+  void aDefaultControlPlaneWithTheGoldensImagesGivesTheCorpusSettings() {
+    var cp =
+        ControlPlane.of(
+            TestResources.mcp(
+                "istio-system",
+                "default",
+                s -> {
+                  s.setHub("registry.istio.io/testing");
+                  s.setTag("latest");
+                }));
+    var production = InjectionSettingsModel.settings(cp, true);
+    var corpus = dev.meshoperator.injection.InjectionSettings.defaults();
+    // The one difference: the model writes the mesh's discoveryAddress into the default
+    // ProxyConfig, which Istio's tests leave to the built-in default of the same value.
+    assertThat(production.meshDefaultConfig().path("discoveryAddress").asText())
+        .isEqualTo("istiod.istio-system.svc:15012");
+    assertThat(production.toBuilder().meshDefaultConfig(corpus.meshDefaultConfig()).build())
+        .isEqualTo(corpus);
+    // ...and it changes nothing injected: every default-settings input of the corpus injects the
+    // same with both (the conformance test compares the latter with Istio's goldens).
+    java.nio.file.Path dir =
+        dev.meshoperator.testing.ProjectDir.get()
+            .resolve("../shared/istio-inject-corpus")
+            .normalize()
+            .resolve("cases");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isDirectory(dir), "Istio injection corpus not found at " + dir);
+    int compared = 0;
+    for (String input :
+        List.of(
+            "hello.yaml", "hello-probes.yaml", "statefulset.yaml", "job.yaml", "daemonset.yaml")) {
+      java.nio.file.Path f = dir.resolve(input);
+      if (!java.nio.file.Files.exists(f)) {
+        continue;
+      }
+      String yaml;
+      try {
+        yaml = java.nio.file.Files.readString(f);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      assertThat(dev.meshoperator.injection.KubeInject.inject(yaml, production).yaml())
+          .as(input)
+          .isEqualTo(dev.meshoperator.injection.KubeInject.inject(yaml, corpus).yaml());
+      compared++;
+    }
+    assertThat(compared).isPositive();
+  }
 
   /**
    * Istio's held-out case: with {@code inboundTrafficPolicy.mode: LOCALHOST} the proxy gets
