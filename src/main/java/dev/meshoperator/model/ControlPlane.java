@@ -40,7 +40,8 @@ public record ControlPlane(
     Map<String, Object> meshConfig,
     String trustDomain,
     ProxySpec proxy,
-    InjectionSpec injection) {
+    InjectionSpec injection,
+    boolean operatorCa) {
 
   public static final String CLUSTER_DOMAIN = "cluster.local";
   public static final String DEFAULT_HUB = "docker.io/istio";
@@ -130,7 +131,8 @@ public record ControlPlane(
         mesh,
         td instanceof String s && !s.isBlank() ? s : CLUSTER_DOMAIN,
         spec.proxy == null ? new ProxySpec() : spec.proxy,
-        spec.injection == null ? new InjectionSpec() : spec.injection);
+        spec.injection == null ? new InjectionSpec() : spec.injection,
+        spec.certificateAuthority == MeshControlPlaneSpec.CertificateAuthority.OPERATOR);
   }
 
   public boolean isDefaultRevision() {

@@ -152,6 +152,12 @@ public final class IstiodModel {
     }
   }
 
+  /**
+   * On istiod's pod template: which CA signs workload certificates ({@code
+   * spec.certificateAuthority}).
+   */
+  public static final String CA_ANNOTATION = "meshoperator.dev/certificate-authority";
+
   /** istiod's Deployment. With autoscaling on, replicas are left to the HPA. */
   public static Deployment deployment(ControlPlane cp) {
     var istiod = cp.istiod();
@@ -159,6 +165,9 @@ public final class IstiodModel {
     podAnnotations.put("prometheus.io/port", String.valueOf(MONITORING_PORT));
     podAnnotations.put("prometheus.io/scrape", "true");
     podAnnotations.put("sidecar.istio.io/inject", "false");
+    // istiod reads cacerts only at start: a switch of the signing CA (istiod's self-signed root
+    // <-> the operator's plug-in CA) must roll it, and nothing else in the template changes then.
+    podAnnotations.put(CA_ANNOTATION, cp.operatorCa() ? "operator" : "istiod");
     podAnnotations.putAll(istiod.podAnnotations());
     Map<String, String> podLabels = new LinkedHashMap<>(labels(cp));
     podLabels.put("sidecar.istio.io/inject", "false");

@@ -23,6 +23,32 @@ class IstiodModelTest {
     return ControlPlane.of(TestResources.mcp("mesh-ns", revision, spec));
   }
 
+  /**
+   * Found by running the real istiod: switching certificateAuthority left the pod template as it
+   * was, so istiod kept its self-signed root. The template now changes with the CA, and only then.
+   */
+  @Test
+  void aChangeOfCertificateAuthorityRollsIstiod() {
+    var istiodCa = IstiodModel.deployment(cp(s -> {})).getSpec().getTemplate();
+    var operatorCa =
+        IstiodModel.deployment(
+                cp(
+                    s ->
+                        s.certificateAuthority =
+                            dev.meshoperator.api.v1alpha1.MeshControlPlaneSpec.CertificateAuthority
+                                .OPERATOR))
+            .getSpec()
+            .getTemplate();
+    assertThat(istiodCa).isNotEqualTo(operatorCa);
+    assertThat(istiodCa.getMetadata().getAnnotations())
+        .containsEntry(IstiodModel.CA_ANNOTATION, "istiod");
+    assertThat(operatorCa.getMetadata().getAnnotations())
+        .containsEntry(IstiodModel.CA_ANNOTATION, "operator");
+    // Everything else of the template is the same.
+    operatorCa.getMetadata().getAnnotations().put(IstiodModel.CA_ANNOTATION, "istiod");
+    assertThat(operatorCa).isEqualTo(istiodCa);
+  }
+
   @Test
   void serviceAccountIsInTheCrNamespaceWithManagedLabels() {
     var sa = IstiodModel.serviceAccount(cp("1-30-3", s -> {}));
