@@ -13,6 +13,7 @@ import dev.meshoperator.model.MeshLabels;
 import dev.meshoperator.reconciler.dependent.IstioCrdsDependent;
 import dev.meshoperator.testing.AuditLog;
 import dev.meshoperator.testing.ClusterSetup;
+import dev.meshoperator.testing.Helm;
 import dev.meshoperator.testing.LocalControlPlane;
 import dev.meshoperator.testing.OperatorProcess;
 import dev.meshoperator.testing.ProjectDir;
@@ -23,7 +24,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,12 +87,12 @@ class ExternalIstioCrdsIT {
 
   @Test
   void istiosOwnCrdsAreLeftAloneOursAreKeptInShapeAndPurgeSparesTheirs() throws Exception {
-    Path helm = helm();
+    Path helm = Helm.binary();
     assumeTrue(Files.isDirectory(CHART), CHART + " (Istio's charts) is not present");
     assumeTrue(Files.isExecutable(helm), helm + " is missing: run hack/build-helm.sh");
 
     // (a) Istio's CRDs, installed as `helm install istio-base` would: server-side, by "helm".
-    List<CustomResourceDefinition> istio = istioChartCrds(helm);
+    List<CustomResourceDefinition> istio = istioChartCrds();
     assertThat(istio)
         .extracting(c -> c.getMetadata().getName())
         .containsExactlyInAnyOrderElementsOf(IstioCrds.names());
@@ -107,7 +106,7 @@ class ExternalIstioCrdsIT {
         .contains("x-kubernetes-validations");
 
     Instant start = Instant.now();
-    int port = freePort();
+    int port = LocalControlPlane.freePort();
     Path kubeconfig =
         cp.writeServiceAccountKubeconfig(
             ClusterSetup.OPERATOR_NAMESPACE, ClusterSetup.OPERATOR_SERVICE_ACCOUNT);
@@ -234,9 +233,8 @@ class ExternalIstioCrdsIT {
   }
 
   /** Istio's base chart rendered by helm, its CRDs only. */
-  static List<CustomResourceDefinition> istioChartCrds(Path helm) throws Exception {
-    String rendered =
-        run(helm.toString(), "template", "istio-base", CHART.toString(), "-n", "istio-system");
+  static List<CustomResourceDefinition> istioChartCrds() throws Exception {
+    String rendered = Helm.template("istio-base", CHART.toString(), "-n", "istio-system");
     List<HasMetadata> objects =
         admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items();
     return objects.stream()
@@ -298,34 +296,5 @@ class ExternalIstioCrdsIT {
     return mcp == null || mcp.getStatus() == null
         ? Optional.empty()
         : mcp.getStatus().condition(type);
-  }
-
-  static Path helm() {
-    String configured = System.getProperty("helm.binary");
-    if (configured != null) {
-      return Path.of(configured);
-    }
-    String cache = System.getenv().getOrDefault("ISTIO_OPERATOR_CACHE", "");
-    Path root =
-        cache.isEmpty()
-            ? Path.of(System.getProperty("user.home"), ".cache", "istio-operator")
-            : Path.of(cache);
-    return root.resolve("helm/v3.22.0-linux-amd64/helm");
-  }
-
-  private static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    var out = new ByteArrayOutputStream();
-    p.getInputStream().transferTo(out);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isZero();
-    return text;
-  }
-
-  private static int freePort() throws Exception {
-    try (var s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -76,8 +76,8 @@ class LeaderElectionIT {
     String credentialB = credential(kubeconfigB);
     assertThat(credentialA).isNotEqualTo(credentialB);
 
-    int portA = freePort();
-    int portB = freePort();
+    int portA = LocalControlPlane.freePort();
+    int portB = LocalControlPlane.freePort();
     try (TcpRelay service = new TcpRelay(List.of(portA, portB));
         OperatorProcess a = start("op-a", kubeconfigA, portA, service);
         OperatorProcess b = start("op-b", kubeconfigB, portB, service)) {
@@ -301,12 +301,6 @@ class LeaderElectionIT {
             .matcher(Files.readString(kubeconfig));
     assertThat(token.find()).as("a token in " + kubeconfig).isTrue();
     return AuditLog.credentialOf(token.group(1));
-  }
-
-  private static int freePort() throws Exception {
-    try (var s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private static void sleep(Duration d) {

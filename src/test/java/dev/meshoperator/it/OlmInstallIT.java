@@ -172,7 +172,7 @@ class OlmInstallIT {
     String user = "system:serviceaccount:" + NS + ":" + SA;
     Instant start = Instant.now();
     Path kubeconfig = cp.writeServiceAccountKubeconfig(NS, SA);
-    int webhookPort = freePort();
+    int webhookPort = LocalControlPlane.freePort();
     try (OperatorProcess operator =
         OperatorProcess.start(
             "olm-installed-operator",
@@ -235,12 +235,6 @@ class OlmInstallIT {
       admin.namespaces().withName(NS).delete();
       admin.namespaces().withName(MESH_NS).delete();
       CsvRbac.deleteClusterScoped(admin, NS);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (var s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshoperator.injection.KubeInject;
+import dev.meshoperator.testing.Helm;
 import dev.meshoperator.testing.ProjectDir;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,19 +86,13 @@ class GatewayChartComparisonTest {
 
   @Test
   void theOperatorsIngressGatewayIsTheChartsAfterInjection() throws Exception {
-    Path helm = helm();
+    Path helm = Helm.binary();
     assumeTrue(Files.isDirectory(CHART), "../shared (Istio's charts) is not present");
     assumeTrue(
         Files.isExecutable(helm), helm + " is missing: run hack/build-helm.sh (hack/test.sh does)");
 
     String rendered =
-        run(
-            helm.toString(),
-            "template",
-            "istio-ingressgateway",
-            CHART.toString(),
-            "--namespace",
-            "istio-system");
+        Helm.template("istio-ingressgateway", CHART.toString(), "--namespace", "istio-system");
     String chartDeployment =
         KubeInject.parseDocuments(rendered).stream()
             .filter(d -> "Deployment".equals(d.path("kind").asText()))
@@ -214,28 +206,5 @@ class GatewayChartComparisonTest {
     } else if (!node.isNull()) {
       out.put(prefix, node.asText());
     }
-  }
-
-  static Path helm() {
-    String configured = System.getProperty("helm.binary");
-    if (configured != null) {
-      return Path.of(configured);
-    }
-    String cache = System.getenv().getOrDefault("ISTIO_OPERATOR_CACHE", "");
-    Path root =
-        cache.isEmpty()
-            ? Path.of(System.getProperty("user.home"), ".cache", "istio-operator")
-            : Path.of(cache);
-    return root.resolve("helm/v3.22.0-linux-amd64/helm");
-  }
-
-  private static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    var out = new ByteArrayOutputStream();
-    p.getInputStream().transferTo(out);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isZero();
-    return text;
   }
 }

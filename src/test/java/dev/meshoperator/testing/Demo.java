@@ -46,14 +46,14 @@ public final class Demo {
       Path operatorLog = cp.workDir().resolve("operator.log");
       // The apiserver calls the webhook at a loopback URL (no kube-proxy here); the HTTPS
       // server starts with an in-memory placeholder that the operator replaces from its Secret.
-      int webhookPort = freePort();
+      int webhookPort = LocalControlPlane.freePort();
       var pb =
           new ProcessBuilder(javaBinary(), "-jar", jar.toString())
               .redirectErrorStream(true)
               .redirectOutput(operatorLog.toFile());
       pb.environment().put("KUBECONFIG", operatorKubeconfig.toString());
       pb.environment().put("QUARKUS_HTTP_SSL_PORT", String.valueOf(webhookPort));
-      pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
+      pb.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(LocalControlPlane.freePort()));
       pb.environment().put("MESH_OPERATOR_NAMESPACE", ClusterSetup.OPERATOR_NAMESPACE);
       pb.environment()
           .put("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + webhookPort + "/inject");
@@ -203,12 +203,6 @@ public final class Demo {
     int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
     if (rc != 0) {
       throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed: " + rc);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

@@ -206,7 +206,8 @@ public final class LocalControlPlane implements AutoCloseable {
             b64.encodeToString(Files.readAllBytes(key)));
   }
 
-  private static int freePort() {
+  /** A free TCP port on loopback (for the processes the harness starts). */
+  public static int freePort() {
     try (var socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -2,8 +2,6 @@ package dev.meshoperator.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,11 +39,7 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public static OperatorProcess start(
       String name, Path kubeconfig, Path workDir, Map<String, String> env) {
-    try {
-      return start(name, kubeconfig, workDir, freePort(), env);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return start(name, kubeconfig, workDir, LocalControlPlane.freePort(), env);
   }
 
   /** As {@link #start(String, Path, Path, Map)}, with the webhook on {@code webhookPort}. */
@@ -56,7 +50,7 @@ public final class OperatorProcess implements AutoCloseable {
       throw new IllegalStateException(jar + " is missing: build with ./mvnw package first");
     }
     try {
-      int managementPort = freePort();
+      int managementPort = LocalControlPlane.freePort();
       Path log = workDir.resolve(name + ".log");
       ProcessBuilder pb =
           new ProcessBuilder(
@@ -179,12 +173,6 @@ public final class OperatorProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }
