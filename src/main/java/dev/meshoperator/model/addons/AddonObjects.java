@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -117,6 +118,16 @@ final class AddonObjects {
     return new ConfigMapBuilder()
         .withMetadata(meta(cp, addon, name))
         .withData(new TreeMap<>(data))
+        .build();
+  }
+
+  /** The volume {@code config}: the addon's main ConfigMap ({@link MeshNames#addon}). */
+  static Volume configVolume(ControlPlane cp, AddonSettings.Name addon) {
+    return new VolumeBuilder()
+        .withName("config")
+        .withNewConfigMap()
+        .withName(MeshNames.addon(cp, addon))
+        .endConfigMap()
         .build();
   }
 

@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
 import java.util.Map;
@@ -150,14 +149,7 @@ public final class JaegerModel {
             .withReadOnly(true)
             .endVolumeMount()
             .build();
-    List<Volume> volumes =
-        List.of(
-            new VolumeBuilder()
-                .withName("config")
-                .withNewConfigMap()
-                .withName(MeshNames.addon(cp, ADDON))
-                .endConfigMap()
-                .build());
+    List<Volume> volumes = List.of(AddonObjects.configVolume(cp, ADDON));
     // Recreate: traces are in memory, a second pod would split them.
     return AddonObjects.deployment(cp, ADDON, false, c, volumes, true, config);
   }

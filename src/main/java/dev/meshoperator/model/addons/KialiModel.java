@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -200,14 +199,7 @@ public final class KialiModel {
             .withReadOnly(true)
             .endVolumeMount()
             .build();
-    List<Volume> volumes =
-        List.of(
-            new VolumeBuilder()
-                .withName("config")
-                .withNewConfigMap()
-                .withName(MeshNames.addon(cp, ADDON))
-                .endConfigMap()
-                .build());
+    List<Volume> volumes = List.of(AddonObjects.configVolume(cp, ADDON));
     return AddonObjects.deployment(cp, ADDON, true, c, volumes, false, config);
   }
 

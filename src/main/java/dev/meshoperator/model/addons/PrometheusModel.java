@@ -261,12 +261,7 @@ public final class PrometheusModel {
             .build();
     List<Volume> volumes =
         List.of(
-            new VolumeBuilder()
-                .withName("config")
-                .withNewConfigMap()
-                .withName(MeshNames.addon(cp, ADDON))
-                .endConfigMap()
-                .build(),
+            AddonObjects.configVolume(cp, ADDON),
             new VolumeBuilder()
                 .withName("data")
                 .withNewEmptyDir()
