@@ -236,32 +236,34 @@ public final class OperatorInstall {
 
   /** What the injector webhooks' {@code service:} references point at. */
   public static Service webhookService(String namespace) {
-    return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(WEBHOOK_SERVICE)
-        .withNamespace(namespace)
-        .withLabels(labels())
-        .endMetadata()
-        .withNewSpec()
-        .withType("ClusterIP")
-        .withSelector(selector())
-        .addNewPort()
-        .withName("https")
-        .withPort(WEBHOOK_SERVICE_PORT)
-        .withTargetPort(new IntOrString(WEBHOOK_PORT_NAME))
-        .withProtocol("TCP")
-        .endPort()
-        .endSpec()
-        .build();
+    return service(
+        namespace, WEBHOOK_SERVICE, labels(), "https", WEBHOOK_SERVICE_PORT, WEBHOOK_PORT_NAME);
   }
 
   /** Health and metrics (Prometheus text on /q/metrics), for a ServiceMonitor. */
   public static Service metricsService(String namespace) {
     Map<String, String> labels = new LinkedHashMap<>(labels());
     labels.put("meshoperator.dev/metrics", "true");
+    return service(
+        namespace,
+        METRICS_SERVICE,
+        labels,
+        MANAGEMENT_PORT_NAME,
+        MANAGEMENT_PORT,
+        MANAGEMENT_PORT_NAME);
+  }
+
+  /** A ClusterIP Service in front of the operator's pods with one TCP port. */
+  private static Service service(
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      String portName,
+      int port,
+      String targetPortName) {
     return new ServiceBuilder()
         .withNewMetadata()
-        .withName(METRICS_SERVICE)
+        .withName(name)
         .withNamespace(namespace)
         .withLabels(labels)
         .endMetadata()
@@ -269,9 +271,9 @@ public final class OperatorInstall {
         .withType("ClusterIP")
         .withSelector(selector())
         .addNewPort()
-        .withName(MANAGEMENT_PORT_NAME)
-        .withPort(MANAGEMENT_PORT)
-        .withTargetPort(new IntOrString(MANAGEMENT_PORT_NAME))
+        .withName(portName)
+        .withPort(port)
+        .withTargetPort(new IntOrString(targetPortName))
         .withProtocol("TCP")
         .endPort()
         .endSpec()
