@@ -85,10 +85,10 @@ final class GatewayTemplate implements InjectionTemplate {
   private static List<EnvVar> env(TemplateContext ctx) {
     InjectionSettings s = ctx.settings();
     List<EnvVar> env = new ArrayList<>(ProxyEnv.identity(s));
-    env.add(ProxyEnv.resourceRef("ISTIO_CPU_LIMIT", "limits.cpu"));
+    env.add(ProxyEnv.resourceRef(s, "ISTIO_CPU_LIMIT", "limits.cpu"));
     env.add(ProxyEnv.proxyConfig(ctx));
     env.add(ProxyEnv.podPorts(ctx));
-    env.add(ProxyEnv.resourceRef("GOMEMLIMIT", "limits.memory"));
+    env.addAll(ProxyEnv.goLimits(s));
     env.addAll(ProxyEnv.compliance(s));
     env.add(ProxyEnv.appContainers(ctx));
     env.add(ProxyEnv.value("ISTIO_META_CLUSTER_ID", ProxyContainerBuilder.clusterId(s)));

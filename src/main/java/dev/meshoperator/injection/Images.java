@@ -17,7 +17,15 @@ final class Images {
     return url(s, name, type, ann);
   }
 
-  static String proxyInit(InjectionSettings s, Map<String, String> ann) {
+  /**
+   * The init container's image. Up to 1.30 Istio's template gives it the proxy's image ({@code
+   * .ProxyImage}, from {@code global.proxy.image}); master resolves {@code global.proxy_init.image}
+   * on its own.
+   */
+  static String proxyInit(InjectionSettings s, ObjectNode proxyConfig, Map<String, String> ann) {
+    if (!s.release().separateInitImage()) {
+      return proxy(s, proxyConfig, ann);
+    }
     String name = s.proxyInitImageName().isEmpty() ? "proxyv2" : s.proxyInitImageName();
     return url(s, name, "", ann);
   }

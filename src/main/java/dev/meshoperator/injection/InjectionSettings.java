@@ -92,6 +92,8 @@ import java.util.Objects;
  * @param templates additional (custom) templates by name; they shadow built-in ones
  * @param aliases template aliases: one name standing for several templates
  * @param injectedAnnotations annotations added to every injected pod
+ * @param istioVersion the Istio release whose injector behaviour to reproduce (see {@link
+ *     IstioRelease}); empty for the engine's reference, Istio master of 2026-08-22
  */
 public record InjectionSettings(
     String hub,
@@ -161,7 +163,8 @@ public record InjectionSettings(
     List<String> defaultTemplates,
     Map<String, InjectionTemplate> templates,
     Map<String, List<String>> aliases,
-    Map<String, String> injectedAnnotations) {
+    Map<String, String> injectedAnnotations,
+    String istioVersion) {
 
   public InjectionSettings {
     Objects.requireNonNull(hub, "hub");
@@ -205,6 +208,13 @@ public record InjectionSettings(
     templates = Map.copyOf(templates == null ? Map.of() : templates);
     aliases = Map.copyOf(aliases == null ? Map.of() : aliases);
     injectedAnnotations = Map.copyOf(injectedAnnotations == null ? Map.of() : injectedAnnotations);
+    istioVersion = nz(istioVersion);
+    IstioRelease.of(istioVersion); // fails early on a version no release behaviour exists for
+  }
+
+  /** The per-release differences of the injector this settings' version selects. */
+  public IstioRelease release() {
+    return IstioRelease.of(istioVersion);
   }
 
   private static String nz(String s) {
@@ -303,6 +313,7 @@ public record InjectionSettings(
     private Map<String, InjectionTemplate> templates = new LinkedHashMap<>();
     private Map<String, List<String>> aliases = new LinkedHashMap<>();
     private Map<String, String> injectedAnnotations = new LinkedHashMap<>();
+    private String istioVersion = "";
 
     private Builder() {}
 
@@ -375,6 +386,7 @@ public record InjectionSettings(
       templates = new LinkedHashMap<>(s.templates);
       aliases = new LinkedHashMap<>(s.aliases);
       injectedAnnotations = new LinkedHashMap<>(s.injectedAnnotations);
+      istioVersion = s.istioVersion;
     }
 
     private static ResourceRequirements defaultResources() {
@@ -728,6 +740,12 @@ public record InjectionSettings(
       return this;
     }
 
+    /** The Istio release to reproduce, e.g. {@code 1.28.10}; empty for the engine's reference. */
+    public Builder istioVersion(String v) {
+      istioVersion = v;
+      return this;
+    }
+
     public InjectionSettings build() {
       return new InjectionSettings(
           hub,
@@ -797,7 +815,8 @@ public record InjectionSettings(
           defaultTemplates,
           templates,
           aliases,
-          injectedAnnotations);
+          injectedAnnotations,
+          istioVersion);
     }
   }
 }

@@ -135,7 +135,7 @@ public final class Injector {
             proxyConfig,
             s.nativeSidecars(),
             Images.proxy(s, proxyConfig, strippedAnnotations),
-            Images.proxyInit(s, strippedAnnotations));
+            Images.proxyInit(s, proxyConfig, strippedAnnotations));
 
     ObjectNode merged = Json.toTree(original);
     ObjectNode templatePod = Json.MAPPER.createObjectNode();

@@ -126,11 +126,11 @@ final class ProxyContainerBuilder {
       env.add(ProxyEnv.value("REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", "true"));
     }
     env.addAll(ProxyEnv.identity(s));
-    env.add(ProxyEnv.resourceRef("ISTIO_CPU_LIMIT", "limits.cpu"));
+    env.add(ProxyEnv.resourceRef(s, "ISTIO_CPU_LIMIT", "limits.cpu"));
     env.add(ProxyEnv.proxyConfig(ctx));
     env.add(ProxyEnv.podPorts(ctx, nativeSidecar));
     env.add(ProxyEnv.appContainers(ctx));
-    env.add(ProxyEnv.resourceRef("GOMEMLIMIT", "limits.memory"));
+    env.addAll(ProxyEnv.goLimits(s));
     env.addAll(ProxyEnv.compliance(s));
     env.add(ProxyEnv.value("ISTIO_META_CLUSTER_ID", clusterId(s)));
     env.add(ProxyEnv.fieldRef("ISTIO_META_NODE_NAME", "spec.nodeName"));

@@ -39,16 +39,27 @@ final class ProxyEnv {
         .build();
   }
 
-  static EnvVar resourceRef(String name, String resource) {
+  /** A resource env var, with the divisor the release writes (see IstioRelease). */
+  static EnvVar resourceRef(InjectionSettings s, String name, String resource) {
     return new EnvVarBuilder()
         .withName(name)
         .withNewValueFrom()
         .withNewResourceFieldRef()
         .withResource(resource)
-        .withDivisor(new Quantity("1"))
+        .withDivisor(new Quantity(s.release().resourceFieldDivisor()))
         .endResourceFieldRef()
         .endValueFrom()
         .build();
+  }
+
+  /** GOMEMLIMIT, and GOMAXPROCS in the releases that still set it (up to 1.30). */
+  static List<EnvVar> goLimits(InjectionSettings s) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(resourceRef(s, "GOMEMLIMIT", "limits.memory"));
+    if (s.release().gomaxprocsEnv()) {
+      env.add(resourceRef(s, "GOMAXPROCS", "limits.cpu"));
+    }
+    return env;
   }
 
   /** PILOT_CERT_PROVIDER ... HOST_IP: identical in every proxy template. */
@@ -137,7 +148,7 @@ final class ProxyEnv {
     List<EnvVar> env = new ArrayList<>();
     if (!s.compliancePolicy().isEmpty()) {
       env.add(value("COMPLIANCE_POLICY", s.compliancePolicy()));
-      if (s.compliancePolicy().equals("fips-140-3")) {
+      if (s.compliancePolicy().equals("fips-140-3") && s.release().fipsGodebug()) {
         env.add(value("GODEBUG", "fips140=only"));
       }
     }
@@ -201,7 +212,8 @@ final class ProxyEnv {
    * extension provider asks for them.
    */
   static List<EnvVar> otel(TemplateContext ctx) {
-    if (!ctx.settings().otelSemanticConventions()) {
+    if (!ctx.settings().otelSemanticConventions()
+        || !ctx.settings().release().otelResourceAttributes()) {
       return List.of();
     }
     Map<String, String> ann = ctx.annotations();

@@ -85,7 +85,10 @@ final class SidecarVolumes {
           new VolumeBuilder()
               .withName("istio-ca-crl")
               .withNewConfigMap()
-              .withName(s.crlConfigMapName() == null ? "istio-ca-crl" : s.crlConfigMapName())
+              .withName(
+                  s.crlConfigMapName() == null || !s.release().configurableCrlConfigMap()
+                      ? "istio-ca-crl"
+                      : s.crlConfigMapName())
               .withOptional(true)
               .endConfigMap()
               .build());

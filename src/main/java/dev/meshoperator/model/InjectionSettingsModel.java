@@ -33,6 +33,25 @@ public final class InjectionSettingsModel {
   }
 
   /**
+   * Whether an OpenTelemetry extension provider of the MeshConfig asks for semantic-convention
+   * service attributes ({@code serviceAttributeEnrichment: OTEL_SEMANTIC_CONVENTIONS}): Istio's
+   * template then gives the proxy {@code OTEL_RESOURCE_ATTRIBUTES} (from 1.30).
+   */
+  public static boolean otelSemanticConventions(Map<String, Object> mesh) {
+    if (!(mesh.get("extensionProviders") instanceof List<?> providers)) {
+      return false;
+    }
+    for (Object p : providers) {
+      if (p instanceof Map<?, ?> provider
+          && provider.get("opentelemetry") instanceof Map<?, ?> otel
+          && "OTEL_SEMANTIC_CONVENTIONS".equals(otel.get("serviceAttributeEnrichment"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * @param nodesSupportNativeSidecars every node's kubelet is 1.33 or newer (for {@code auto})
    */
   public static InjectionSettings settings(ControlPlane cp, boolean nodesSupportNativeSidecars) {
@@ -54,7 +73,10 @@ public final class InjectionSettingsModel {
             .rewriteAppHttpProbe(!Boolean.FALSE.equals(cp.injection().rewriteAppHTTPProbers))
             .enablePrometheusMerge(!Boolean.FALSE.equals(mesh.get("enablePrometheusMerge")))
             .inboundTrafficPolicyLocalhost(inboundTrafficPolicyLocalhost(mesh))
-            .meshDefaultConfig(defaultConfig(mesh));
+            .otelSemanticConventions(otelSemanticConventions(mesh))
+            .meshDefaultConfig(defaultConfig(mesh))
+            // The release's own injector behaviour (IstioRelease), not the engine's newest.
+            .istioVersion(cp.version());
     if (mesh.get("meshId") instanceof String meshId && !meshId.isBlank()) {
       b.meshId(meshId);
     }

@@ -58,6 +58,16 @@ final class CorpusSettings {
     return b;
   }
 
+  /** The proxy resources an overlay's {@code global.proxy.resources} give (Helm-merged). */
+  static ResourceRequirements overlayResources(Path iop) {
+    try {
+      JsonNode values = YAML.readTree(Files.readString(iop)).path("spec").path("values");
+      return mergeResources(values.path("global").path("proxy").path("resources"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Helm semantics: the overlay is merged onto the chart defaults, {@code null} deletes. */
   private static ResourceRequirements mergeResources(JsonNode overlay) {
     Map<String, Map<String, String>> merged = new LinkedHashMap<>();

@@ -1,17 +1,9 @@
 package dev.meshoperator.injection;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.meshoperator.testing.ProjectDir;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.zjsonpatch.JsonDiff;
-import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -102,12 +94,16 @@ class InjectionCorpusConformanceTest {
       return new Case(id, input, golden, settings, overlay, kubeInject, webhook, expectedError, w);
     }
 
-    InjectionSettings build() throws IOException {
-      InjectionSettings.Builder b = InjectionSettings.builder();
+    InjectionSettings build(Path corpus) throws IOException {
+      return build(corpus, InjectionSettings.builder());
+    }
+
+    /** These settings on top of {@code base}: the case's overlay, then its setting changes. */
+    InjectionSettings build(Path corpus, InjectionSettings.Builder base) throws IOException {
       if (overlay != null) {
-        CorpusSettings.applyOverlay(b, CORPUS.resolve(overlay));
+        CorpusSettings.applyOverlay(base, corpus.resolve(overlay));
       }
-      return settings.apply(b).build();
+      return settings.apply(base).build();
     }
   }
 
@@ -129,6 +125,14 @@ class InjectionCorpusConformanceTest {
 
   /** The README's variant table; every other X.yaml pairs with X.yaml.injected on defaults. */
   static List<Case> cases() throws IOException {
+    return cases(CORPUS, ABSENT);
+  }
+
+  /**
+   * The table and every other input of {@code corpus}; table cases whose files the corpus lacks go
+   * to {@code absent}.
+   */
+  static List<Case> cases(Path corpus, Set<String> absent) throws IOException {
     UnaryOperator<InjectionSettings.Builder> statusParams =
         b ->
             b.statusPort(123)
@@ -291,13 +295,13 @@ class InjectionCorpusConformanceTest {
     // Cases whose files are not in this corpus (kept back by its maintainers) are not run; the
     // summary names them, so a case that vanished is seen, not silently dropped from the count.
     for (Case c : table) {
-      if (Files.exists(CORPUS.resolve(c.input())) && Files.exists(CORPUS.resolve(c.golden()))) {
+      if (Files.exists(corpus.resolve(c.input())) && Files.exists(corpus.resolve(c.golden()))) {
         all.add(c);
       } else {
-        ABSENT.add(c.id());
+        absent.add(c.id());
       }
     }
-    try (Stream<Path> files = Files.list(CORPUS)) {
+    try (Stream<Path> files = Files.list(corpus)) {
       for (String f : files.map(p -> p.getFileName().toString()).sorted().toList()) {
         if (!f.endsWith(".yaml") || f.endsWith(".iop.yaml")) {
           continue;
@@ -306,7 +310,7 @@ class InjectionCorpusConformanceTest {
           String what = f.substring("traffic-annotations-bad-".length(), f.length() - 5);
           all.add(error(f, what));
         } else if (!covered.contains(f + ".injected")
-            && Files.exists(CORPUS.resolve(f + ".injected"))) {
+            && Files.exists(corpus.resolve(f + ".injected"))) {
           all.add(golden(f + ".injected", f));
         }
       }
@@ -383,177 +387,8 @@ class InjectionCorpusConformanceTest {
       assumeTrue(false, "excluded: " + exclusion.reason());
     }
     RESULTS.put(c.id(), "failed");
-    InjectionSettings settings = c.build();
-    String input = Files.readString(CORPUS.resolve(c.input()));
-    if (c.expectedError() != null) {
-      assertThatThrownBy(() -> KubeInject.inject(input, settings))
-          .isInstanceOf(InjectionException.class)
-          .satisfies(e -> assertThat(e.getMessage().toLowerCase()).contains(c.expectedError()));
-      RESULTS.put(c.id(), "ok");
-      return;
-    }
-    String golden = Files.readString(CORPUS.resolve(c.golden()));
-    boolean idempotency = checks(c, Check.IDEMPOTENCY);
-    if (c.kubeInject()) {
-      kubeInjectPath(c, input, golden, settings, idempotency);
-    }
-    if (c.webhook()) {
-      webhookPath(input, golden, settings, idempotency);
-    }
+    CorpusRunner.run(CORPUS, c, c.build(CORPUS), checks(c, Check.IDEMPOTENCY));
     RESULTS.put(c.id(), "ok");
-  }
-
-  private static void kubeInjectPath(
-      Case c, String input, String golden, InjectionSettings s, boolean idempotency) {
-    KubeInject.Result result = KubeInject.inject(input, s);
-    List<JsonNode> actual = KubeInject.parseDocuments(result.yaml());
-    List<JsonNode> expected = KubeInject.parseDocuments(golden);
-    assertThat(actual).as("kube-inject: number of documents").hasSameSizeAs(expected);
-    for (int i = 0; i < expected.size(); i++) {
-      assertSame(
-          "kube-inject document " + (i + 1),
-          TreeNormalizer.document(expected.get(i)),
-          TreeNormalizer.document(actual.get(i)));
-    }
-    if (c.expectedWarning() != null) {
-      assertThat(result.warnings()).anySatisfy(w -> assertThat(w).contains(c.expectedWarning()));
-    }
-    if (!idempotency) {
-      return;
-    }
-    // Idempotency over the whole manifest: kube-inject of its own output changes nothing.
-    List<JsonNode> again = KubeInject.parseDocuments(KubeInject.injectYaml(result.yaml(), s));
-    for (int i = 0; i < actual.size(); i++) {
-      assertSame(
-          "kube-inject idempotency, document " + (i + 1),
-          TreeNormalizer.document(actual.get(i)),
-          TreeNormalizer.document(again.get(i)));
-    }
-  }
-
-  private static void webhookPath(
-      String input, String golden, InjectionSettings s, boolean idempotency) {
-    List<ObjectNode> inputs = podDocuments(KubeInject.parseDocuments(input));
-    List<ObjectNode> goldens = podDocuments(KubeInject.parseDocuments(golden));
-    assertThat(inputs).as("webhook: pod templates").hasSameSizeAs(goldens);
-    for (int i = 0; i < inputs.size(); i++) {
-      String where = "webhook pod " + (i + 1);
-      ObjectNode inputPod = asPod(inputs.get(i));
-      ObjectNode expectedPod = asPod(goldens.get(i));
-      Pod pod = Json.toPod(inputPod);
-      JsonNode actual;
-      if (InjectionPolicy.defaults().podPolicy(pod).inject()) {
-        InjectionResult result = Injector.inject(pod, s);
-        assertThat(result).as(where + ": " + result).isInstanceOf(InjectionResult.Injected.class);
-        JsonNode patch = JsonPatches.diff(pod, result.pod());
-        actual = JsonPatch.apply(patch, JsonPatches.toJson(pod));
-        assertSame(
-            where + " (patch applied vs engine output)", JsonPatches.toJson(result.pod()), actual);
-        InjectionResult again = idempotency ? Injector.inject(result.pod(), s) : result;
-        assertSame(
-            where + " idempotency",
-            JsonPatches.toJson(result.pod()),
-            JsonPatches.toJson(again.pod()));
-      } else {
-        actual = JsonPatches.toJson(pod);
-      }
-      assertSame(where, TreeNormalizer.pod(expectedPod), TreeNormalizer.pod(actual));
-    }
-  }
-
-  /** Numbers compare by value: Go and Jackson pick different integer widths. */
-  static final java.util.Comparator<JsonNode> NUMERIC =
-      (a, b) -> {
-        if (a.isNumber() && b.isNumber()) {
-          return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return a.equals(b) ? 0 : 1;
-      };
-
-  static void assertSame(String what, JsonNode expected, JsonNode actual) {
-    if (!expected.equals(NUMERIC, actual)) {
-      JsonNode diff =
-          JsonDiff.asJson(
-              expected, actual, io.fabric8.zjsonpatch.DiffFlags.dontNormalizeOpIntoMoveAndCopy());
-      String text = diff.toPrettyString();
-      if (text.length() > 6000) {
-        text = text.substring(0, 6000) + "...";
-      }
-      throw new AssertionError(
-          what + " differs from Istio (patch from expected to actual):\n" + text);
-    }
-  }
-
-  /** Documents holding pod templates, Lists flattened (as Istio's webhook test splits them). */
-  static List<ObjectNode> podDocuments(List<JsonNode> docs) {
-    List<ObjectNode> out = new ArrayList<>();
-    for (JsonNode d : docs) {
-      String kind = d.path("kind").asText();
-      switch (kind) {
-        case "List" -> d.path("items").forEach(item -> out.addAll(podDocuments(List.of(item))));
-        case "Deployment",
-            "DeploymentConfig",
-            "DaemonSet",
-            "StatefulSet",
-            "Job",
-            "ReplicaSet",
-            "ReplicationController",
-            "CronJob",
-            "Pod" ->
-            out.add((ObjectNode) d);
-        default -> {}
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The pod an admission webhook would see for a workload document: the template, named after and
-   * owned by its controller (for Deployments a ReplicaSet with a pod-template-hash), in the
-   * document's namespace.
-   */
-  static ObjectNode asPod(ObjectNode doc) {
-    String kind = doc.path("kind").asText();
-    String name = doc.path("metadata").path("name").asText();
-    String namespace = doc.path("metadata").path("namespace").asText("");
-    if (kind.equals("Pod")) {
-      ObjectNode pod = Json.MAPPER.createObjectNode();
-      pod.set("metadata", doc.path("metadata").deepCopy());
-      pod.set("spec", doc.path("spec").deepCopy());
-      return pod;
-    }
-    JsonNode template =
-        kind.equals("CronJob")
-            ? doc.path("spec").path("jobTemplate").path("spec").path("template")
-            : doc.path("spec").path("template");
-    ObjectNode pod = Json.MAPPER.createObjectNode();
-    ObjectNode meta =
-        template.has("metadata")
-            ? (ObjectNode) template.get("metadata").deepCopy()
-            : Json.MAPPER.createObjectNode();
-    String ownerKind = kind;
-    String ownerApi = doc.path("apiVersion").asText();
-    String ownerName = name;
-    if (kind.equals("Deployment")) {
-      ownerKind = "ReplicaSet";
-      ownerApi = "apps/v1";
-      ownerName = name + "-fake";
-      meta.with("labels").put("pod-template-hash", "fake");
-    }
-    meta.put("generateName", kind.equals("Deployment") ? ownerName + "-" : ownerName);
-    ArrayNode owners = meta.putArray("ownerReferences");
-    owners
-        .addObject()
-        .put("apiVersion", ownerApi)
-        .put("kind", ownerKind)
-        .put("name", ownerName)
-        .put("controller", true);
-    if (!namespace.isEmpty() && !meta.has("namespace")) {
-      meta.set("namespace", TextNode.valueOf(namespace));
-    }
-    pod.set("metadata", meta);
-    pod.set("spec", template.path("spec").deepCopy());
-    return pod;
   }
 
   static Map<String, String> results() {
