@@ -65,6 +65,8 @@ public final class KubeInjectCommand {
             --hub <hub>                image registry, e.g. docker.io/istio
             --tag <tag>                image tag
             --revision <revision>      control plane revision the workloads belong to
+            --istio-version <version>  inject as this Istio release does (one of %s;
+                                       default %s, or the --control-plane's spec.version)
             --native-sidecars[=true|false]
                                        istio-proxy as a native sidecar (default true)
             --meshconfig <file>        Istio MeshConfig (YAML, or a ConfigMap with data.mesh)
@@ -75,7 +77,10 @@ public final class KubeInjectCommand {
       are those of a default MeshControlPlane in istio-system: hub docker.io/istio, tag %s.
       Exit status: 0 success, 1 bad input or refused workload, 2 usage error.
       """
-          .formatted(IstioVersions.DEFAULT);
+          .formatted(
+              String.join(", ", IstioVersions.SUPPORTED),
+              IstioVersions.DEFAULT,
+              IstioVersions.DEFAULT);
 
   private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -110,6 +115,7 @@ public final class KubeInjectCommand {
       String revision,
       Boolean nativeSidecars,
       String meshConfig,
+      String istioVersion,
       boolean help) {}
 
   /** A command line that cannot be run. */
@@ -177,6 +183,7 @@ public final class KubeInjectCommand {
     String revision = null;
     Boolean nativeSidecars = null;
     String meshConfig = null;
+    String istioVersion = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -212,6 +219,7 @@ public final class KubeInjectCommand {
             "--hub",
             "--tag",
             "--revision",
+            "--istio-version",
             "--meshconfig" -> {
           String value;
           if (inline != null) {
@@ -231,6 +239,7 @@ public final class KubeInjectCommand {
             case "--hub" -> hub = once(hub, name, value);
             case "--tag" -> tag = once(tag, name, value);
             case "--revision" -> revision = once(revision, name, value);
+            case "--istio-version" -> istioVersion = once(istioVersion, name, value);
             default -> meshConfig = once(meshConfig, name, value);
           }
         }
@@ -248,6 +257,15 @@ public final class KubeInjectCommand {
               + revision
               + "'");
     }
+    if (istioVersion != null && !IstioVersions.isSupported(istioVersion)) {
+      // Only the releases whose injector this project reproduces (and checks against that
+      // release's own corpus) are accepted; a near miss would be a hybrid no Istio release made.
+      throw new UsageException(
+          "--istio-version "
+              + istioVersion
+              + " is not supported; supported versions: "
+              + String.join(", ", IstioVersions.SUPPORTED));
+    }
     if ("-".equals(controlPlane) || "-".equals(meshConfig)) {
       throw new UsageException("only -f/--filename can read standard input ('-')");
     }
@@ -255,7 +273,16 @@ public final class KubeInjectCommand {
       throw new UsageException("-f/--filename is required");
     }
     return new Options(
-        filename, output, controlPlane, hub, tag, revision, nativeSidecars, meshConfig, help);
+        filename,
+        output,
+        controlPlane,
+        hub,
+        tag,
+        revision,
+        nativeSidecars,
+        meshConfig,
+        istioVersion,
+        help);
   }
 
   private static String once(String previous, String flag, String value) throws UsageException {
@@ -279,6 +306,9 @@ public final class KubeInjectCommand {
       if (o.tag() != null) {
         spec.tag = o.tag();
       }
+      if (o.istioVersion() != null) {
+        spec.version = o.istioVersion();
+      }
       if (o.revision() != null) {
         // The revision is the control plane's name.
         cr.getMetadata().setName(o.revision());
@@ -299,13 +329,24 @@ public final class KubeInjectCommand {
       } catch (RuntimeException e) {
         throw new InputException(o.controlPlane() + ": " + e.getMessage());
       }
+      if (!IstioVersions.isSupported(cp.version())) {
+        throw new InputException(
+            o.controlPlane()
+                + ": spec.version "
+                + cp.version()
+                + " is not supported; supported versions: "
+                + String.join(", ", IstioVersions.SUPPORTED));
+      }
       // The nodes are unknown offline: "auto" follows --native-sidecars (default on).
       return InjectionSettingsModel.settings(cp, !Boolean.FALSE.equals(o.nativeSidecars()));
     }
+    // The release's injector behaviour and, unless --tag says otherwise, its image tag.
+    String version = o.istioVersion() == null ? IstioVersions.DEFAULT : o.istioVersion();
     InjectionSettings.Builder b =
         InjectionSettings.defaults().toBuilder()
             .hub(ControlPlane.DEFAULT_HUB)
-            .tag(IstioVersions.DEFAULT);
+            .tag(version)
+            .istioVersion(version);
     if (o.hub() != null) {
       b.hub(o.hub());
     }

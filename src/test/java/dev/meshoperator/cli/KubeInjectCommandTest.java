@@ -24,8 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KubeInjectCommandTest {
 
-  static final Path CORPUS =
-      ProjectDir.get().resolve("../shared/istio-inject-corpus").normalize().resolve("cases");
+  /**
+   * The corpus of the default release (kube-inject injects as {@link IstioVersions#DEFAULT} without
+   * --istio-version): same inputs and hub as master's, that release's goldens.
+   */
+  static final Path CORPUS = release(IstioVersions.DEFAULT);
+
+  static Path release(String version) {
+    return ProjectDir.get()
+        .resolve("../shared/istio-releases")
+        .normalize()
+        .resolve(version)
+        .resolve("inject-corpus");
+  }
+
+  /** The corpus' default settings as the default release injects them. */
+  static InjectionSettings corpusDefaults() {
+    return InjectionSettings.defaults().toBuilder().istioVersion(IstioVersions.DEFAULT).build();
+  }
 
   static final String DEPLOYMENT =
       """
@@ -113,7 +129,7 @@ class KubeInjectCommandTest {
   @Test
   void hubAndTagOfIstiosTestsGiveTheCorpusDefaults() throws Exception {
     assertThat(settings("-f", "x.yaml", "--hub", "registry.istio.io/testing", "--tag", "latest"))
-        .isEqualTo(InjectionSettings.defaults());
+        .isEqualTo(corpusDefaults());
   }
 
   @Test
@@ -122,7 +138,7 @@ class KubeInjectCommandTest {
     assertThat(s.hub()).isEqualTo("docker.io/istio");
     assertThat(s.tag()).isEqualTo(IstioVersions.DEFAULT);
     assertThat(s.toBuilder().hub("registry.istio.io/testing").tag("latest").build())
-        .isEqualTo(InjectionSettings.defaults());
+        .isEqualTo(corpusDefaults());
   }
 
   @Test

@@ -29,7 +29,11 @@ class InjectionSettingsModelTest {
                   s.setTag("latest");
                 }));
     var production = InjectionSettingsModel.settings(cp, true);
-    var corpus = dev.meshoperator.injection.InjectionSettings.defaults();
+    // The corpus' settings as the control plane's release (1.30.3 by default) injects them.
+    var corpus =
+        dev.meshoperator.injection.InjectionSettings.defaults().toBuilder()
+            .istioVersion(cp.version())
+            .build();
     // The one difference: the model writes the mesh's discoveryAddress into the default
     // ProxyConfig, which Istio's tests leave to the built-in default of the same value.
     assertThat(production.meshDefaultConfig().path("discoveryAddress").asText())
