@@ -45,6 +45,11 @@ public final class Injector {
 
   private Injector() {}
 
+  /** The names of the built-in templates. */
+  static java.util.Set<String> builtInTemplates() {
+    return BUILT_IN.keySet();
+  }
+
   /**
    * Injects {@code pod}, guessing its workload from its controller reference the way the admission
    * webhook does.
@@ -143,7 +148,11 @@ public final class Injector {
       InjectionTemplate template = s.templates().getOrDefault(name, BUILT_IN.get(name));
       if (template == null) {
         throw new InjectionException(
-            "requested template \"" + name + "\" not found; have " + knownTemplates(s));
+            "requested template \""
+                + name
+                + "\" not found; have "
+                + knownTemplates(s)
+                + NOT_SHIPPED.getOrDefault(name, ""));
       }
       ObjectNode rendered = template.render(contextCopy(ctx));
       templatePod = StrategicMerge.apply(templatePod, rendered);
@@ -190,6 +199,28 @@ public final class Injector {
         ctx.proxyImage(),
         ctx.proxyInitImage());
   }
+
+  private static final String AMBIENT_NOT_IN_SCOPE =
+      " (ambient mode - waypoints and agentgateway - is not in scope for this operator: it"
+          + " installs sidecar meshes only)";
+
+  /**
+   * Why templates Istio's injector config also holds are not here. None of them is a pod overlay
+   * the injector merges onto a user's pod: istiod renders them as whole objects for a Gateway.
+   */
+  static final Map<String, String> NOT_SHIPPED =
+      Map.of(
+          "waypoint",
+          AMBIENT_NOT_IN_SCOPE,
+          "agentgateway",
+          AMBIENT_NOT_IN_SCOPE,
+          "agentgateway-waypoint",
+          AMBIENT_NOT_IN_SCOPE,
+          "kube-gateway",
+          " (Istio's kube-gateway is not a pod template: istiod's gateway deployment controller"
+              + " renders it into a Gateway API Gateway's Deployment, Service and ServiceAccount;"
+              + " this operator creates those objects itself for gatewayClassName istio, and their"
+              + " pods use the \"gateway\" template)");
 
   private static String knownTemplates(InjectionSettings s) {
     TreeMap<String, Object> all = new TreeMap<>(BUILT_IN);
