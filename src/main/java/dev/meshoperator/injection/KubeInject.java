@@ -231,6 +231,8 @@ public final class KubeInject {
       throw new InjectionException(where + " (" + described + "): " + denied.message());
     }
     ObjectNode injected = Json.toTree(result.pod());
+    // istioctl prints the injected object from Go types: zero values with omitempty are gone.
+    GoOmitEmpty.podSpec(injected.get("spec"));
     if (kind.equals("Pod")) {
       out.set("metadata", injected.get("metadata"));
       out.set("spec", injected.get("spec"));
