@@ -3,9 +3,11 @@ package dev.meshoperator.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshoperator.api.v1alpha1.InjectionSpec;
+import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.ProxySpec;
 import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionSettings;
+import dev.meshoperator.injection.IstioRelease;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +77,11 @@ public final class InjectionSettingsModel {
             .inboundTrafficPolicyLocalhost(inboundTrafficPolicyLocalhost(mesh))
             .otelSemanticConventions(otelSemanticConventions(mesh))
             .meshDefaultConfig(defaultConfig(mesh))
-            // The release's own injector behaviour (IstioRelease), not the engine's newest.
-            .istioVersion(cp.version());
+            // The release's own injector behaviour (IstioRelease), not the engine's newest. A
+            // version no release behaviour exists for is refused by the reconciler (no istiod of
+            // it ever runs); the injector then keeps to the default release instead of failing.
+            .istioVersion(
+                IstioRelease.find(cp.version()).isPresent() ? cp.version() : IstioVersions.DEFAULT);
     if (mesh.get("meshId") instanceof String meshId && !meshId.isBlank()) {
       b.meshId(meshId);
     }

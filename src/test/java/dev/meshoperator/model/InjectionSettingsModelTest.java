@@ -181,4 +181,26 @@ class InjectionSettingsModelTest {
     assertThat(InjectionSettingsModel.policy(cp).mode()).isEqualTo(InjectionPolicy.Mode.DISABLED);
     assertThat(InjectionSettingsModel.policy(cp).revision()).isEqualTo("default");
   }
+
+  /**
+   * spec.version picks the release's injector behaviour; a version none exists for, the default's.
+   */
+  @Test
+  void theVersionSelectsTheReleasesInjectorBehaviour() {
+    for (String v : dev.meshoperator.api.v1alpha1.IstioVersions.SUPPORTED) {
+      var cp = ControlPlane.of(TestResources.mcp("istio-system", "default", s -> s.setVersion(v)));
+      var settings = InjectionSettingsModel.settings(cp, true);
+      assertThat(settings.istioVersion()).isEqualTo(v);
+      assertThat(settings.release()).isEqualTo(dev.meshoperator.injection.IstioRelease.of(v));
+    }
+    assertThat(
+            InjectionSettingsModel.settings(
+                    ControlPlane.of(TestResources.mcp("istio-system", "default", s -> {})), true)
+                .release())
+        .isEqualTo(dev.meshoperator.injection.IstioRelease.V1_30);
+    var unknown =
+        ControlPlane.of(TestResources.mcp("istio-system", "default", s -> s.setVersion("1.27.0")));
+    assertThat(InjectionSettingsModel.settings(unknown, true).istioVersion())
+        .isEqualTo(dev.meshoperator.api.v1alpha1.IstioVersions.DEFAULT);
+  }
 }
