@@ -8,7 +8,7 @@ import java.util.Optional;
  * 2026-08-22, whose templates the engine was written from). The differences are few and small, so
  * they are flags the templates consult, not copies of the templates; each was found by diffing the
  * release's {@code injection-template.yaml}, {@code gateway-injection-template.yaml} and {@code
- * kube-gateway.yaml} and by running the release's own injector corpus.
+ * grpc-*.yaml} and by running the release's own injector corpus.
  *
  * <p>Patch releases of one minor inject the same, so a release is chosen by its minor version.
  *
@@ -28,8 +28,6 @@ import java.util.Optional;
  *     (master only)
  * @param separateInitImage the init container's image is resolved from {@code
  *     global.proxy_init.image} (master); up to 1.30 it is the proxy's image
- * @param gatewayApiVersion the Gateway API version the {@code kube-gateway} template's owner
- *     references name ({@code v1beta1} in 1.28, {@code v1} later)
  */
 public record IstioRelease(
     String name,
@@ -38,21 +36,20 @@ public record IstioRelease(
     boolean otelResourceAttributes,
     boolean configurableCrlConfigMap,
     boolean fipsGodebug,
-    boolean separateInitImage,
-    String gatewayApiVersion) {
+    boolean separateInitImage) {
 
   /** The engine's reference: Istio master of 2026-08-22 (after 1.30). */
   public static final IstioRelease MASTER =
-      new IstioRelease("master", "1", false, true, true, true, true, "v1");
+      new IstioRelease("master", "1", false, true, true, true, true);
 
   public static final IstioRelease V1_30 =
-      new IstioRelease("1.30", "1", true, true, true, false, false, "v1");
+      new IstioRelease("1.30", "1", true, true, true, false, false);
 
   public static final IstioRelease V1_29 =
-      new IstioRelease("1.29", "1", true, false, true, false, false, "v1");
+      new IstioRelease("1.29", "1", true, false, true, false, false);
 
   public static final IstioRelease V1_28 =
-      new IstioRelease("1.28", "0", true, false, false, false, false, "v1beta1");
+      new IstioRelease("1.28", "0", true, false, false, false, false);
 
   /**
    * The behaviour of {@code version} ({@code major.minor.patch}); empty means {@link #MASTER}.
