@@ -284,7 +284,9 @@ public final class IstiodModel {
     put(env, value("PILOT_TRACE_SAMPLING", formatSampling(cp.traceSampling())));
     put(env, value("PILOT_ENABLE_ANALYSIS", "false"));
     put(env, value("CLUSTER_ID", cp.clusterId()));
-    put(env, resource("GOMEMLIMIT", "limits.memory"));
+    if (!cp.release().has(IstioRelease.Change.ISTIOD_NO_GOMEMLIMIT_ENV)) {
+      put(env, resource("GOMEMLIMIT", "limits.memory"));
+    }
     put(env, resource("GOMAXPROCS", "limits.cpu"));
     put(env, value("PLATFORM", ""));
     // This operator serves sidecar injection itself: istiod must neither serve it nor patch any
