@@ -81,6 +81,24 @@ class ChartParityTest {
                     })),
             false);
 
+    // The release's own CRD set (the operator installs every supported release's: see below).
+    assertThat(
+            chart.keySet().stream()
+                .filter(id -> id.startsWith("CustomResourceDefinition/"))
+                .map(id -> id.substring(id.indexOf('/') + 1))
+                .sorted()
+                .toList())
+        .as("Istio " + version + "'s CRDs")
+        .isEqualTo(
+            profile == Profile.EMPTY
+                ? List.of()
+                : IstioCrds.table(IstioRelease.of(version)).stream()
+                    .map(IstioCrds.Entry::name)
+                    .sorted()
+                    .toList());
+    separateSecretRules(chart);
+    secretRulesOfTheStaticRoles(ours);
+
     List<String> unlisted = new ArrayList<>();
     TreeSet<String> ids = new TreeSet<>(chart.keySet());
     ids.addAll(ours.keySet());
@@ -144,6 +162,83 @@ class ChartParityTest {
         });
     assertThat(stale).as("allow-list entries no release and profile needs").isEmpty();
   }
+
+  /** The roles whose Secret rules the operator grants through its static ClusterRoles. */
+  private static final Map<
+          String, java.util.function.Supplier<io.fabric8.kubernetes.api.model.rbac.ClusterRole>>
+      SECRET_HOLDERS =
+          Map.of(
+              "ClusterRole/istiod-clusterrole-istio-system", OperatorRbac::istiodSecretsReader,
+              "ClusterRole/istio-reader-clusterrole-istio-system",
+                  OperatorRbac::istiodSecretsReader,
+              "Role/istiod", OperatorRbac::istiodNamespaceSecrets);
+
+  /**
+   * The chart's Secret rules of istiod's and the reader's roles, taken out into a {@code
+   * SecretRules/<role>} object each: the operator grants exactly these through static ClusterRoles
+   * its install ships (so it never holds Secret access itself; see {@link IstiodRbac}), and {@link
+   * #secretRulesOfTheStaticRoles} puts those in the same place, so both are compared field by field
+   * like any other object.
+   */
+  private static void separateSecretRules(Map<String, JsonNode> chart) {
+    for (String id : SECRET_HOLDERS.keySet()) {
+      JsonNode role = chart.get(id);
+      if (role == null) {
+        continue;
+      }
+      var secretRules = JSON.createArrayNode();
+      var kept = JSON.createArrayNode();
+      for (JsonNode rule : role.path("rules")) {
+        var resources = (com.fasterxml.jackson.databind.node.ArrayNode) rule.path("resources");
+        boolean secrets = false;
+        var others = JSON.createArrayNode();
+        for (JsonNode r : resources) {
+          if (r.asText().equals("secrets")) {
+            secrets = true;
+          } else {
+            others.add(r);
+          }
+        }
+        if (secrets) {
+          var sr = JSON.createObjectNode();
+          sr.set("apiGroups", rule.path("apiGroups").deepCopy());
+          sr.set("resources", JSON.createArrayNode().add("secrets"));
+          sr.set("verbs", rule.path("verbs").deepCopy());
+          secretRules.add(sr);
+        }
+        if (!others.isEmpty()) {
+          var k = (com.fasterxml.jackson.databind.node.ObjectNode) rule.deepCopy();
+          k.set("resources", others);
+          kept.add(k);
+        }
+      }
+      ((com.fasterxml.jackson.databind.node.ObjectNode) role).set("rules", kept);
+      chart.put("SecretRules/" + id, secretRules(id, secretRules));
+    }
+  }
+
+  private static void secretRulesOfTheStaticRoles(Map<String, JsonNode> ours) {
+    SECRET_HOLDERS.forEach(
+        (id, staticRole) -> {
+          if (ours.containsKey(id)) {
+            JsonNode rules = JSON.valueToTree(staticRole.get().getRules()).deepCopy();
+            ours.put(
+                "SecretRules/" + id,
+                GatewayChartComparisonTest.withoutNulls(secretRules(id, rules)));
+          }
+        });
+  }
+
+  private static JsonNode secretRules(String id, JsonNode rules) {
+    var o = JSON.createObjectNode();
+    o.put("kind", "SecretRules");
+    o.putObject("metadata").put("name", id);
+    o.set("rules", rules);
+    return o;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static java.util.Optional<String> allowed(
       String id, ChartParityAllowList.Side side, String path) {

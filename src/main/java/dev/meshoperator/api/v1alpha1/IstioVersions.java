@@ -10,7 +10,7 @@ public final class IstioVersions {
   public static final String DEFAULT = "1.30.3";
 
   /** Supported releases, oldest first. */
-  public static final List<String> SUPPORTED = List.of("1.28.4", "1.29.3", "1.30.2", "1.30.3");
+  public static final List<String> SUPPORTED = List.of("1.28.10", "1.29.6", "1.30.3");
 
   private IstioVersions() {}
 
