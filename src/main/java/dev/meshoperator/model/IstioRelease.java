@@ -29,11 +29,6 @@ public record IstioRelease(String version, int minor) {
     /** The {@code istio-reader} ClusterRole also reads ConfigMaps. */
     READER_READS_CONFIGMAPS(1029),
     /**
-     * The legacy gateway charts (istio-ingress, istio-egress) give {@code ISTIO_CPU_LIMIT} a {@code
-     * divisor: 1}; 1.28's has none (the apiserver then stores the default divisor, 1, too).
-     */
-    GATEWAY_CPU_LIMIT_DIVISOR(1029),
-    /**
      * ListenerSet is a standard Gateway API kind ({@code listenersets/status} in {@code
      * gateway.networking.k8s.io}) instead of the experimental {@code xlistenersets/status} in
      * {@code gateway.networking.x-k8s.io}.
