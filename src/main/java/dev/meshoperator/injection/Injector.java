@@ -62,7 +62,9 @@ public final class Injector {
   public static InjectionResult inject(Pod pod, WorkloadRef workload, InjectionSettings settings) {
     Objects.requireNonNull(pod, "pod");
     Objects.requireNonNull(settings, "settings");
-    Pod original = Json.copy(pod);
+    // The copy goes through the pod's JSON form, which is kept: it is the "before" of the patch.
+    ObjectNode input = Json.toTree(pod);
+    Pod original = Json.toPod(input);
     if (original.getMetadata() == null) {
       original.setMetadata(new ObjectMeta());
     }
@@ -106,7 +108,7 @@ public final class Injector {
     }
     WorkloadRef w = workload != null ? workload : WorkloadRef.fromPod(original);
     try {
-      return new InjectionResult.Injected(run(original, w, settings));
+      return new InjectionResult.Injected(run(original, w, settings), input);
     } catch (InjectionException e) {
       return new InjectionResult.Denied(e.getMessage());
     }
