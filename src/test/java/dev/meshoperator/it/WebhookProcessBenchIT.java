@@ -107,7 +107,7 @@ class WebhookProcessBenchIT {
         System.out.printf(
             "WebhookLoad (separate JVM, HTTPS on loopback, %d s per row after %d warm-up requests;"
                 + " %d cores; /proc/loadavg before: %s, after: %s):%n%s%n%s%n%n"
-                + "Pod creations through the apiserver (8 clients, %d pods each):%n"
+                + "Pod creations through the apiserver (8 clients, %d pods in all):%n"
                 + "| namespace | pods/s | p50 ms | p99 ms |%n|---|---|---|---|%n%s%n%s%n",
             seconds,
             warmup,
