@@ -1,15 +1,30 @@
 package dev.meshoperator.injection;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Objects;
 
 /** Outcome of {@link Injector#inject}: the injected pod, or a refusal with the reason. */
 public sealed interface InjectionResult {
 
-  /** The injected pod (a new object; the input is never modified). */
-  record Injected(Pod pod) implements InjectionResult {
+  /**
+   * The injected pod (a new object; the input is never modified).
+   *
+   * @param input the input pod's JSON form as the injector read it (null when not kept): the
+   *     "before" of {@link #patch()}, so the webhook does not convert the pod to JSON once more
+   */
+  record Injected(Pod pod, JsonNode input) implements InjectionResult {
     public Injected {
       Objects.requireNonNull(pod, "pod");
+    }
+
+    public Injected(Pod pod) {
+      this(pod, null);
+    }
+
+    /** The JSON patch from the input pod to the injected one (what a webhook returns). */
+    public JsonNode patch(Pod input) {
+      return this.input != null ? JsonPatches.diff(this.input, pod) : JsonPatches.diff(input, pod);
     }
   }
 

@@ -67,7 +67,9 @@ public final class Injector {
   public static InjectionResult inject(Pod pod, WorkloadRef workload, InjectionSettings settings) {
     Objects.requireNonNull(pod, "pod");
     Objects.requireNonNull(settings, "settings");
-    Pod original = Json.copy(pod);
+    // The copy goes through the pod's JSON form, which is kept: it is the "before" of the patch.
+    ObjectNode input = Json.toTree(pod);
+    Pod original = Json.toPod(input);
     if (original.getMetadata() == null) {
       original.setMetadata(new ObjectMeta());
     }
@@ -111,7 +113,7 @@ public final class Injector {
     }
     WorkloadRef w = workload != null ? workload : WorkloadRef.fromPod(original);
     try {
-      return new InjectionResult.Injected(run(original, w, settings));
+      return new InjectionResult.Injected(run(original, w, settings), input);
     } catch (InjectionException e) {
       return new InjectionResult.Denied(e.getMessage());
     }
@@ -154,7 +156,10 @@ public final class Injector {
                 + knownTemplates(s)
                 + NOT_SHIPPED.getOrDefault(name, ""));
       }
-      ObjectNode rendered = template.render(contextCopy(ctx));
+      // Built-in templates never modify the pod they are shown (the corpus tests hold them to it);
+      // a custom one gets its own copy, so it cannot change what the next template sees.
+      ObjectNode rendered =
+          template.render(BUILT_IN.get(name) == template ? ctx : contextCopy(ctx));
       templatePod = StrategicMerge.apply(templatePod, rendered);
       // With native sidecars the template puts the proxy under initContainers, while a user's
       // customization of it sits under containers: move it so the two merge.
@@ -280,14 +285,18 @@ public final class Injector {
     return resolved;
   }
 
-  /** Removes what an earlier injection added, so the templates see the user's pod. */
+  /**
+   * Removes what an earlier injection added, so the templates see the user's pod. A pod never
+   * injected is returned as it is (nothing is removed, and nobody modifies it): copying it would
+   * cost as much as the rest of the injection for a large pod.
+   */
   private static Pod strip(Pod original, int meshStatusPort) {
-    Pod pod = Json.copy(original);
     Optional<InjectionStatus> status =
-        InjectionStatus.parse(annotations(pod).get(IstioAnnotations.SIDECAR_STATUS));
+        InjectionStatus.parse(annotations(original).get(IstioAnnotations.SIDECAR_STATUS));
     if (status.isEmpty()) {
-      return pod;
+      return original;
     }
+    Pod pod = Json.copy(original);
     PodSpec spec = pod.getSpec();
     for (String name : InjectionStatus.orEmpty(status.get().containers())) {
       spec.setContainers(without(spec.getContainers(), name));
@@ -337,6 +346,9 @@ public final class Injector {
    * templates must see them to render the same pod again.
    */
   private static Pod reinsertOverrides(Pod pod) {
+    if (annotations(pod).get(IstioAnnotations.PROXY_OVERRIDES) == null) {
+      return pod; // nothing saved: no copy
+    }
     ObjectNode overrides = overrides(pod);
     ObjectNode tree = Json.toTree(pod);
     ObjectNode spec = tree.with("spec");
@@ -401,9 +413,10 @@ public final class Injector {
         parsed.map(p -> InjectionStatus.orEmpty(p.containers())).orElse(List.of());
     List<String> injectedInit =
         parsed.map(p -> InjectionStatus.orEmpty(p.initContainers())).orElse(List.of());
-    ObjectNode originalTree = Json.toTree(original);
-    JsonNode originalContainers = originalTree.path("spec").path("containers");
-    JsonNode originalInit = originalTree.path("spec").path("initContainers");
+    // Looked up by name in the pod itself; only a matching container is turned into JSON (the
+    // whole pod's JSON form would cost a full copy of, say, 2000 env entries of the app).
+    List<Container> originalContainers = original.getSpec().getContainers();
+    List<Container> originalInit = original.getSpec().getInitContainers();
 
     ArrayNode overrideContainers = Json.MAPPER.createArrayNode();
     ArrayNode overrideInit = Json.MAPPER.createArrayNode();
@@ -416,7 +429,7 @@ public final class Injector {
         continue;
       }
       if (match == null) {
-        match = findNamed(originalContainers, name);
+        match = namedTree(originalContainers, name);
       }
       if (match == null) {
         continue;
@@ -434,10 +447,10 @@ public final class Injector {
         continue;
       }
       if (match == null) {
-        match = findNamed(originalContainers, name);
+        match = namedTree(originalContainers, name);
       }
       if (match == null) {
-        match = findNamed(originalInit, name);
+        match = namedTree(originalInit, name);
       }
       if (match == null) {
         continue;
@@ -462,6 +475,18 @@ public final class Injector {
           .put(IstioAnnotations.PROXY_OVERRIDES, Json.write(saved));
     }
     return result;
+  }
+
+  /** The JSON form of the container named {@code name} in {@code list}, or null. */
+  private static ObjectNode namedTree(List<Container> list, String name) {
+    if (list != null) {
+      for (Container c : list) {
+        if (c != null && name.equals(c.getName())) {
+          return Json.toTree(c);
+        }
+      }
+    }
+    return null;
   }
 
   private static Iterable<JsonNode> iterable(JsonNode node) {

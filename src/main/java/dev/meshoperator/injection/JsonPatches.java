@@ -20,6 +20,11 @@ public final class JsonPatches {
         Json.toTree(before), Json.toTree(after), DiffFlags.dontNormalizeOpIntoMoveAndCopy());
   }
 
+  /** As {@link #diff(Pod, Pod)}, with the pod before already in its JSON form. */
+  public static JsonNode diff(JsonNode before, Pod after) {
+    return JsonDiff.asJson(before, Json.toTree(after), DiffFlags.dontNormalizeOpIntoMoveAndCopy());
+  }
+
   /** {@code patch} applied to {@code pod}; the pod itself is not modified. */
   public static Pod apply(Pod pod, JsonNode patch) {
     return Json.toPod(JsonPatch.apply(patch, Json.toTree(pod)));

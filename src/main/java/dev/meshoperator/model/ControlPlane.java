@@ -135,6 +135,11 @@ public record ControlPlane(
         spec.certificateAuthority == MeshControlPlaneSpec.CertificateAuthority.OPERATOR);
   }
 
+  /** The Istio release of {@link #version}: what differs in the objects it installs. */
+  public IstioRelease release() {
+    return IstioRelease.of(version);
+  }
+
   public boolean isDefaultRevision() {
     return MeshNames.DEFAULT_REVISION.equals(revision);
   }

@@ -413,9 +413,25 @@ public final class IstioCrds {
               false,
               "Telemetry configuration for workloads. " + DOCS + "telemetry.html"));
 
-  /** The table, in the chart's order. Immutable. */
+  /** CRDs not in every supported release: the change of Istio's charts that added each. */
+  private static final Map<String, IstioRelease.Change> ADDED =
+      Map.of("trafficextensions.extensions.istio.io", IstioRelease.Change.TRAFFIC_EXTENSION_CRD);
+
+  /** The table, in the chart's order: every supported release's CRDs. Immutable. */
   public static List<Entry> table() {
     return TABLE;
+  }
+
+  /**
+   * The CRDs {@code release}'s base chart installs, in the chart's order. The operator installs
+   * {@link #all} whatever the control planes' versions: CRDs are cluster-wide and shared by every
+   * control plane, and an older istiod ignores a kind it does not know (it watches only the kinds
+   * it has), while a newer one needs its own.
+   */
+  public static List<Entry> table(IstioRelease release) {
+    return TABLE.stream()
+        .filter(e -> !ADDED.containsKey(e.name()) || release.has(ADDED.get(e.name())))
+        .toList();
   }
 
   /** Names ({@code <plural>.<group>}) of all CRDs in the table, sorted. Immutable. */

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -138,6 +140,7 @@ public final class IstiodModel {
   public static Map<String, Object> meshConfig(ControlPlane cp) {
     Map<String, Object> base = new LinkedHashMap<>();
     base.put("defaultConfig", Map.of("discoveryAddress", cp.discoveryAddress()));
+    base.put("defaultProviders", Map.of("metrics", List.of("prometheus")));
     base.put("enablePrometheusMerge", true);
     base.put("rootNamespace", cp.namespace());
     base.put("trustDomain", ControlPlane.CLUSTER_DOMAIN);
@@ -171,6 +174,8 @@ public final class IstiodModel {
     podAnnotations.putAll(istiod.podAnnotations());
     Map<String, String> podLabels = new LinkedHashMap<>(labels(cp));
     podLabels.put("sidecar.istio.io/inject", "false");
+    // Never captured by ambient mode's node agent, even in an ambient-enabled namespace.
+    podLabels.put("istio.io/dataplane-mode", "none");
     return new DeploymentBuilder()
         .withNewMetadata()
         .withName(MeshNames.istiod(cp))
@@ -199,7 +204,7 @@ public final class IstiodModel {
         .withPriorityClassName(istiod.priorityClassName())
         .withNodeSelector(
             istiod.nodeSelector().isEmpty() ? null : new TreeMap<>(istiod.nodeSelector()))
-        .withTolerations(istiod.tolerations())
+        .withTolerations(tolerations(istiod.tolerations()))
         .withAffinity(istiod.affinity())
         .withImagePullSecrets(pullSecrets(cp))
         .withContainers(discoveryContainer(cp))
@@ -208,6 +213,18 @@ public final class IstiodModel {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The chart's toleration of istio-cni's not-ready taint, then the user's: istiod must run on a
+   * node whose CNI agent is not ready yet (the agent needs istiod, not the reverse).
+   */
+  private static List<Toleration> tolerations(List<Toleration> user) {
+    List<Toleration> all = new ArrayList<>();
+    all.add(
+        new TolerationBuilder().withKey("cni.istio.io/not-ready").withOperator("Exists").build());
+    all.addAll(user);
+    return all;
   }
 
   private static Container discoveryContainer(ControlPlane cp) {
@@ -281,10 +298,15 @@ public final class IstiodModel {
     put(env, field("POD_NAMESPACE", "metadata.namespace"));
     put(env, field("SERVICE_ACCOUNT", "spec.serviceAccountName"));
     put(env, value("KUBECONFIG", "/var/run/secrets/remote/config"));
+    // The node agents istiod's CA trusts to ask for certificates on behalf of their node's pods:
+    // ztunnel in istiod's namespace, the chart's default.
+    put(env, value("CA_TRUSTED_NODE_ACCOUNTS", cp.namespace() + "/ztunnel"));
     put(env, value("PILOT_TRACE_SAMPLING", formatSampling(cp.traceSampling())));
     put(env, value("PILOT_ENABLE_ANALYSIS", "false"));
     put(env, value("CLUSTER_ID", cp.clusterId()));
-    put(env, resource("GOMEMLIMIT", "limits.memory"));
+    if (!cp.release().has(IstioRelease.Change.ISTIOD_NO_GOMEMLIMIT_ENV)) {
+      put(env, resource("GOMEMLIMIT", "limits.memory"));
+    }
     put(env, resource("GOMAXPROCS", "limits.cpu"));
     put(env, value("PLATFORM", ""));
     // This operator serves sidecar injection itself: istiod must neither serve it nor patch any
@@ -384,10 +406,7 @@ public final class IstiodModel {
             .withName("istio-csr-ca-configmap")
             .withNewConfigMap()
             .withName("istio-ca-root-cert")
-            .addNewItem()
-            .withKey("root-cert.pem")
-            .withPath("root-cert.pem")
-            .endItem()
+            .withDefaultMode(420)
             .withOptional(true)
             .endConfigMap()
             .build());

@@ -9,16 +9,17 @@ import java.util.List;
  * {@link PolicyRule} lists in a fixed order (the chart's), with no client and no clock. Naming and
  * binding the roles is left to the callers.
  *
- * <p>Where each rule set comes from (istio/istio, release {@value #SOURCE_RELEASE}; the three files
- * are identical in 1.30.0, and master only adds {@code xbackends/status} for the next release):
+ * <p>Where each rule set comes from (istio/istio, release {@value #SOURCE_RELEASE}; older supported
+ * releases differ by the {@link IstioRelease.Change}s the methods taking a release apply, checked
+ * against each release's chart by {@code ChartParityTest}):
  *
  * <table>
  *   <caption>Sources</caption>
  *   <tr><th>Method</th><th>Chart file ({@code manifests/charts/istio-control/istio-discovery/templates/})</th><th>Object in the chart</th></tr>
- *   <tr><td>{@link #istiodClusterRules()}</td><td>{@code clusterrole.yaml}</td><td>ClusterRole {@code istiod-clusterrole[-<rev>]-<ns>}</td></tr>
+ *   <tr><td>{@link #istiodClusterRules(IstioRelease)}</td><td>{@code clusterrole.yaml}</td><td>ClusterRole {@code istiod-clusterrole[-<rev>]-<ns>}</td></tr>
  *   <tr><td>{@link #certificateSigningRules(List)}</td><td>{@code clusterrole.yaml} (conditional block)</td><td>same ClusterRole, only with {@code pilotCertProvider} not istiod/custom/none or {@code EXTERNAL_CA}</td></tr>
  *   <tr><td>{@link #gatewayControllerClusterRules()}</td><td>{@code clusterrole.yaml}</td><td>ClusterRole {@code istiod-gateway-controller[-<rev>]-<ns>}</td></tr>
- *   <tr><td>{@link #readerClusterRules()}</td><td>{@code reader-clusterrole.yaml}</td><td>ClusterRole {@code istio-reader-clusterrole[-<rev>]-<ns>}</td></tr>
+ *   <tr><td>{@link #readerClusterRules(IstioRelease)}</td><td>{@code reader-clusterrole.yaml}</td><td>ClusterRole {@code istio-reader-clusterrole[-<rev>]-<ns>}</td></tr>
  *   <tr><td>{@link #istiodNamespaceRules()}</td><td>{@code role.yaml}</td><td>Role {@code istiod[-<rev>]} in istiod's namespace</td></tr>
  *   <tr><td>{@link #secretsReadRules()}</td><td>{@code clusterrole.yaml}, {@code reader-clusterrole.yaml}</td><td>the Secret rules of istiod's and the reader's ClusterRoles</td></tr>
  *   <tr><td>{@link #namespaceSecretsRules()}</td><td>{@code role.yaml}</td><td>the Secret rule of istiod's Role</td></tr>
@@ -42,8 +43,8 @@ import java.util.List;
  *
  * <p><b>Secrets are granted apart:</b> the chart's rules on Secrets (read cluster-wide for istiod
  * and the reader; read and write in istiod's namespace) are not in the per-revision roles built
- * from {@link #istiodClusterRules()}, {@link #readerClusterRules()} and {@link
- * #istiodNamespaceRules()}. They are {@link #secretsReadRules()} and {@link
+ * from {@link #istiodClusterRules(IstioRelease)}, {@link #readerClusterRules(IstioRelease)} and
+ * {@link #istiodNamespaceRules()}. They are {@link #secretsReadRules()} and {@link
  * #namespaceSecretsRules()}, held by two static ClusterRoles shipped with the operator ({@link
  * OperatorRbac}) that each revision only binds. So the operator, which must hold every permission
  * of a role it creates (it has no {@code escalate}), never holds cluster-wide Secret access. istiod
@@ -94,7 +95,27 @@ public final class IstiodRbac {
    * istiod's ClusterRole ({@code clusterrole.yaml}, first object), with default values and the
    * mutating-webhook deviation described on the class.
    */
-  public static List<PolicyRule> istiodClusterRules() {
+  public static List<PolicyRule> istiodClusterRules(IstioRelease release) {
+    boolean standardListenerSets = release.has(IstioRelease.Change.STANDARD_LISTENERSETS);
+    List<String> experimentalStatus =
+        standardListenerSets
+            ? List.of("xbackendtrafficpolicies/status")
+            : List.of("xbackendtrafficpolicies/status", "xlistenersets/status");
+    List<String> standardStatus =
+        new java.util.ArrayList<>(
+            List.of(
+                "backendtlspolicies/status",
+                "gatewayclasses/status",
+                "gateways/status",
+                "grpcroutes/status",
+                "httproutes/status",
+                "referencegrants/status",
+                "tcproutes/status",
+                "tlsroutes/status",
+                "udproutes/status"));
+    if (standardListenerSets) {
+      standardStatus.add("listenersets/status");
+    }
     return List.of(
         // Sidecar injection: read only. The operator owns the injector webhook (see class doc).
         rule(List.of(ADMISSION), List.of("mutatingwebhookconfigurations"), READ),
@@ -135,22 +156,8 @@ public final class IstiodRbac {
         rule(List.of("authorization.k8s.io"), List.of("subjectaccessreviews"), "create"),
         // Gateway API.
         rule(List.of(GATEWAY_API, GATEWAY_API_X), List.of("*"), READ_GWL),
-        rule(List.of(GATEWAY_API_X), List.of("xbackendtrafficpolicies/status"), "update", "patch"),
-        rule(
-            List.of(GATEWAY_API),
-            List.of(
-                "backendtlspolicies/status",
-                "gatewayclasses/status",
-                "gateways/status",
-                "grpcroutes/status",
-                "httproutes/status",
-                "referencegrants/status",
-                "tcproutes/status",
-                "tlsroutes/status",
-                "udproutes/status",
-                "listenersets/status"),
-            "update",
-            "patch"),
+        rule(List.of(GATEWAY_API_X), experimentalStatus, "update", "patch"),
+        rule(List.of(GATEWAY_API), standardStatus, "update", "patch"),
         rule(
             List.of(GATEWAY_API), List.of("gatewayclasses"), "create", "update", "patch", "delete"),
         rule(List.of("inference.networking.k8s.io"), List.of("inferencepools"), READ_GWL),
@@ -175,7 +182,8 @@ public final class IstiodRbac {
   /**
    * The chart's extra cluster rules for when istiod has workload certificates signed by Kubernetes
    * CSRs ({@code pilotCertProvider} other than istiod/custom/none, or {@code EXTERNAL_CA} set): not
-   * part of {@link #istiodClusterRules()}, because the chart's default is {@code istiod}.
+   * part of {@link #istiodClusterRules(IstioRelease)}, because the chart's default is {@code
+   * istiod}.
    *
    * @param signerNames the signers istiod may approve for ({@code global.certSigners}); must not be
    *     empty, because the chart would then render {@code resourceNames} empty and so allow
@@ -226,21 +234,18 @@ public final class IstiodRbac {
    * other clusters (through remote secrets) to read this cluster. Rendered with {@code
    * istiodRemote.enabled} off, so it has no webhook or configmap write rules.
    */
-  public static List<PolicyRule> readerClusterRules() {
+  public static List<PolicyRule> readerClusterRules(IstioRelease release) {
+    List<String> core =
+        new java.util.ArrayList<>(
+            List.of(
+                "endpoints", "pods", "services", "nodes", "replicationcontrollers", "namespaces"));
+    // secrets: secretsReadRules(), through a static ClusterRole (see class doc).
+    if (release.has(IstioRelease.Change.READER_READS_CONFIGMAPS)) {
+      core.add("configmaps");
+    }
     return List.of(
         rule(ISTIO_CONFIG_GROUPS, List.of("*"), READ),
-        rule(
-            List.of(CORE),
-            List.of(
-                "endpoints",
-                "pods",
-                "services",
-                "nodes",
-                "replicationcontrollers",
-                "namespaces",
-                // secrets: secretsReadRules(), through a static ClusterRole (see class doc).
-                "configmaps"),
-            READ),
+        rule(List.of(CORE), core, READ),
         rule(List.of("networking.istio.io"), List.of("workloadentries"), READ_GWL),
         rule(List.of("networking.x-k8s.io", GATEWAY_API), List.of("gateways"), READ_GWL),
         rule(List.of("apiextensions.k8s.io"), List.of("customresourcedefinitions"), READ),

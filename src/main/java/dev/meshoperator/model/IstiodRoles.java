@@ -35,7 +35,7 @@ public final class IstiodRoles {
     /** istiod's Gateway API deployment controller. */
     GATEWAY_CONTROLLER(
         MeshNames::gatewayControllerClusterRole,
-        IstiodRbac::gatewayControllerClusterRules,
+        r -> IstiodRbac.gatewayControllerClusterRules(),
         MeshNames::istiodServiceAccount),
     /** Read-only access for remote clusters and tools. */
     READER(
@@ -44,12 +44,12 @@ public final class IstiodRoles {
         IstiodRoles::readerServiceAccountName);
 
     private final Function<ControlPlane, String> name;
-    private final java.util.function.Supplier<List<PolicyRule>> rules;
+    private final Function<IstioRelease, List<PolicyRule>> rules;
     private final Function<ControlPlane, String> subject;
 
     Kind(
         Function<ControlPlane, String> name,
-        java.util.function.Supplier<List<PolicyRule>> rules,
+        Function<IstioRelease, List<PolicyRule>> rules,
         Function<ControlPlane, String> subject) {
       this.name = name;
       this.rules = rules;
@@ -78,7 +78,7 @@ public final class IstiodRoles {
         .withName(kind.name.apply(cp))
         .withLabels(MeshLabels.of(cp, IstiodModel.COMPONENT))
         .endMetadata()
-        .withRules(kind.rules.get())
+        .withRules(kind.rules.apply(cp.release()))
         .build();
   }
 

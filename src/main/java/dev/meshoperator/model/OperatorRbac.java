@@ -171,9 +171,14 @@ public final class OperatorRbac {
    */
   public static List<PolicyRule> grantedToIstiodRules() {
     LinkedHashSet<PolicyRule> rules = new LinkedHashSet<>();
-    rules.addAll(IstiodRbac.istiodClusterRules());
+    // Every supported release's: one operator serves control planes of several versions.
+    for (IstioRelease release : IstioRelease.supported()) {
+      rules.addAll(IstiodRbac.istiodClusterRules(release));
+    }
     rules.addAll(IstiodRbac.gatewayControllerClusterRules());
-    rules.addAll(IstiodRbac.readerClusterRules());
+    for (IstioRelease release : IstioRelease.supported()) {
+      rules.addAll(IstiodRbac.readerClusterRules(release));
+    }
     rules.addAll(IstiodRbac.istiodNamespaceRules());
     return List.copyOf(rules);
   }

@@ -7,8 +7,8 @@ import dev.meshoperator.injection.InjectionDecision;
 import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionResult;
 import dev.meshoperator.injection.Injector;
-import dev.meshoperator.injection.JsonPatches;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +43,10 @@ public class AdmissionHandler {
   private final MeterRegistry meters;
 
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+
+  /** Which revision a pod's labels select; the same for every request, so built once. */
+  private static final InjectionPolicy SELECTION = InjectionPolicy.defaults();
 
   public AdmissionHandler(MeshRegistry registry, MeterRegistry meters) {
     this.registry = registry;
@@ -123,7 +127,7 @@ public class AdmissionHandler {
       }
       Map<String, String> nsLabels = registry.namespaceLabels(namespace);
       // Which revision the labels select, then that revision's own policy.
-      InjectionDecision selection = InjectionPolicy.defaults().evaluate(pod, namespace, nsLabels);
+      InjectionDecision selection = SELECTION.evaluate(pod, namespace, nsLabels);
       Optional<MeshRegistry.Revision> cp =
           selection.revision() == null || selection.revision().isEmpty()
               ? Optional.empty()
@@ -159,7 +163,7 @@ public class AdmissionHandler {
         outcome = "denied";
         return response(uid, false, denied.message(), null);
       }
-      JsonNode patch = JsonPatches.diff(pod, result.pod());
+      JsonNode patch = ((InjectionResult.Injected) result).patch(pod);
       outcome = "injected";
       ObjectNode answer = response(uid, true, null, patch);
       String note = cp.get().nativeSidecarsNote();
@@ -175,7 +179,11 @@ public class AdmissionHandler {
       LOG.error("Injection failed unexpectedly", e);
       return response(uid, false, "injection failed: " + firstLine(e), null);
     } finally {
-      meters.counter("istio_operator_injection_requests", "outcome", outcome).increment();
+      // Looked up once per outcome: a registry lookup builds its tags on every call.
+      requests
+          .computeIfAbsent(
+              outcome, o -> meters.counter("istio_operator_injection_requests", "outcome", o))
+          .increment();
       sample.stop(durations.computeIfAbsent(outcome, this::durationTimer));
     }
   }

@@ -72,6 +72,7 @@ public final class WebhookLoad {
       long p50,
       long p90,
       long p99,
+      long p999,
       long max,
       double mean) {
 
@@ -79,25 +80,30 @@ public final class WebhookLoad {
       return completed / (elapsed.toNanos() / 1e9);
     }
 
-    /** One Markdown table row: C | N | req/s | p50 | p90 | p99 | max | errors. */
+    /**
+     * One Markdown table row: C | protocol | s | N | req/s | p50 | p90 | p99 | p99.9 | max |
+     * errors.
+     */
     public String row() {
       return String.format(
           Locale.ROOT,
-          "| %d | %s | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %d |",
+          "| %d | %s | %.0f | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |",
           options.concurrency(),
           options.version() == HttpClient.Version.HTTP_2 ? "h2" : "http/1.1",
+          elapsed.toMillis() / 1000.0,
           completed,
           throughput(),
           p50 / 1000.0,
           p90 / 1000.0,
           p99 / 1000.0,
+          p999 / 1000.0,
           max / 1000.0,
           errors);
     }
 
     public static String header() {
-      return "| C | protocol | N | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |\n"
-          + "|---|---|---|---|---|---|---|---|---|";
+      return "| C | protocol | s | N | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors"
+          + " |\n|---|---|---|---|---|---|---|---|---|---|---|";
     }
   }
 
@@ -120,7 +126,9 @@ public final class WebhookLoad {
             URI.create(a.get("url")),
             Path.of(a.get("ca")),
             a.getOrDefault("namespace", "bench-inject"),
-            Integer.parseInt(a.getOrDefault("requests", "20000")),
+            // With --seconds alone, the run is bounded by time.
+            Integer.parseInt(
+                a.getOrDefault("requests", a.containsKey("seconds") ? "2000000000" : "20000")),
             Integer.parseInt(a.getOrDefault("concurrency", "8")),
             Integer.parseInt(a.getOrDefault("warmup", "2000")),
             Duration.ofSeconds(Long.parseLong(a.getOrDefault("seconds", "60"))),
@@ -147,10 +155,9 @@ public final class WebhookLoad {
     }
     String template = typicalPodReview(o.namespace());
     if (o.warmup() > 0) {
-      phase(o, clients, template, o.warmup(), null, o.maxDuration());
+      phase(o, clients, template, o.warmup(), false, o.maxDuration());
     }
-    long[] latencies = new long[o.requests()];
-    return phase(o, clients, template, o.requests(), latencies, o.maxDuration());
+    return phase(o, clients, template, o.requests(), true, o.maxDuration());
   }
 
   private static Result phase(
@@ -158,17 +165,21 @@ public final class WebhookLoad {
       List<HttpClient> clients,
       String template,
       int count,
-      long[] latencies,
+      boolean measured,
       Duration maxDuration)
       throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
-    AtomicInteger ok = new AtomicInteger();
+    // Each client records into its own array (grown as needed): a run may be bounded by time.
+    long[][] perClient = new long[clients.size()][];
+    int[] perClientCount = new int[clients.size()];
     AtomicLong errors = new AtomicLong();
     Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
     long deadline = System.nanoTime() + maxDuration.toNanos();
     CountDownLatch done = new CountDownLatch(clients.size());
     long start = System.nanoTime();
     for (HttpClient client : clients) {
+      int index = clients.indexOf(client);
+      perClient[index] = new long[1024];
       Thread t =
           new Thread(
               () -> {
@@ -202,8 +213,13 @@ public final class WebhookLoad {
                     }
                     long micros = (System.nanoTime() - t0) / 1000;
                     if (error == null) {
-                      if (latencies != null) {
-                        latencies[ok.getAndIncrement()] = micros;
+                      if (measured) {
+                        int n = perClientCount[index];
+                        if (n == perClient[index].length) {
+                          perClient[index] = Arrays.copyOf(perClient[index], 2 * n);
+                        }
+                        perClient[index][n] = micros;
+                        perClientCount[index] = n + 1;
                       }
                     } else {
                       errors.incrementAndGet();
@@ -214,32 +230,40 @@ public final class WebhookLoad {
                   done.countDown();
                 }
               },
-              "webhook-load-" + clients.indexOf(client));
+              "webhook-load-" + index);
       t.setDaemon(true);
       t.start();
     }
     done.await();
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    if (latencies == null) {
+    if (!measured) {
       return null;
     }
-    long[] measured = Arrays.copyOf(latencies, ok.get());
-    Arrays.sort(measured);
+    // done.await() orders the clients' writes before these reads.
+    long[] all = new long[Arrays.stream(perClientCount).sum()];
+    int at = 0;
+    for (int i = 0; i < perClient.length; i++) {
+      System.arraycopy(perClient[i], 0, all, at, perClientCount[i]);
+      at += perClientCount[i];
+    }
+    Arrays.sort(all);
+    long[] sorted = all;
     return new Result(
         o,
-        measured.length,
+        sorted.length,
         (int) errors.get(),
         new TreeMap<>(errorKinds),
         elapsed,
-        percentile(measured, 50),
-        percentile(measured, 90),
-        percentile(measured, 99),
-        measured.length == 0 ? 0 : measured[measured.length - 1],
-        Arrays.stream(measured).average().orElse(0));
+        percentile(sorted, 50),
+        percentile(sorted, 90),
+        percentile(sorted, 99),
+        percentile(sorted, 99.9),
+        sorted.length == 0 ? 0 : sorted[sorted.length - 1],
+        Arrays.stream(sorted).average().orElse(0));
   }
 
   /** Nearest-rank percentile of sorted values. */
-  static long percentile(long[] sorted, int p) {
+  static long percentile(long[] sorted, double p) {
     if (sorted.length == 0) {
       return 0;
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +125,49 @@ class KubeInjectCliIT {
   @Test
   void severalRunsAtOnceBesideATakenPort9000() throws Exception {
     assumeTrue(Files.exists(JAR), "run after packaging: " + JAR + " not built");
+    List<String> outputs =
+        severalRunsAtOnce(
+            "jar",
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "kube-inject"),
+            Map.of());
+    assertThat(outputs).allMatch(o -> o.contains("istio-proxy"));
+  }
+
+  /**
+   * The fast-start launcher (hack/kube-inject: plain class path, AppCDS): several first runs at
+   * once race to write the class archive, several later runs use it, all beside a taken port 9000,
+   * and every output is the jar's.
+   */
+  @Test
+  void theLauncherRunsSeveralAtOnceAndWritesWhatTheJarWrites() throws Exception {
+    assumeTrue(Files.exists(JAR), "run after packaging: " + JAR + " not built");
+    Path input = dir.resolve("app.yaml");
+    Files.writeString(input, MANIFESTS);
+    String expected = runJar("kube-inject", "-f", input.toString()).out();
+    Path launcher = ProjectDir.get().resolve("hack/kube-inject");
+    Map<String, String> env =
+        Map.of(
+            "ISTIO_OPERATOR_CACHE", dir.resolve("cache").toString(),
+            "JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> first = severalRunsAtOnce("first", List.of("bash", launcher.toString()), env);
+    try (var archives = Files.list(dir.resolve("cache/kube-inject"))) {
+      assertThat(archives.map(f -> f.getFileName().toString()))
+          .as("one class archive, no temporary files left")
+          .singleElement()
+          .satisfies(n -> assertThat(n).endsWith(".jsa"));
+    }
+    List<String> later = severalRunsAtOnce("later", List.of("bash", launcher.toString()), env);
+    assertThat(first).allMatch(expected::equals);
+    assertThat(later).allMatch(expected::equals);
+  }
+
+  /** Four runs of {@code command -f app.yaml} at once, port 9000 taken; their outputs. */
+  private List<String> severalRunsAtOnce(String tag, List<String> command, Map<String, String> env)
+      throws Exception {
     Path input = dir.resolve("app.yaml");
     Files.writeString(input, MANIFESTS);
     java.net.ServerSocket taken = null;
@@ -135,27 +179,27 @@ class KubeInjectCliIT {
       }
       List<Process> runs = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        Path out = dir.resolve("parallel-" + i + ".out");
-        runs.add(
-            new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    JAR.toString(),
-                    "kube-inject",
-                    "-f",
-                    input.toString())
-                .redirectOutput(out.toFile())
-                .redirectError(dir.resolve("parallel-" + i + ".err").toFile())
-                .start());
+        List<String> c = new ArrayList<>(command);
+        c.addAll(List.of("-f", input.toString()));
+        ProcessBuilder pb =
+            new ProcessBuilder(c)
+                .redirectOutput(dir.resolve(tag + "-" + i + ".out").toFile())
+                .redirectError(dir.resolve(tag + "-" + i + ".err").toFile());
+        pb.environment().putAll(env);
+        runs.add(pb.start());
       }
+      List<String> outputs = new ArrayList<>();
       for (int i = 0; i < runs.size(); i++) {
         Process p = runs.get(i);
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue())
-            .as("run %d; stderr: %s", i, Files.readString(dir.resolve("parallel-" + i + ".err")))
+            .as(
+                "run %s-%d; stderr: %s",
+                tag, i, Files.readString(dir.resolve(tag + "-" + i + ".err")))
             .isZero();
-        assertThat(Files.readString(dir.resolve("parallel-" + i + ".out"))).contains("istio-proxy");
+        outputs.add(Files.readString(dir.resolve(tag + "-" + i + ".out")));
       }
+      return outputs;
     } finally {
       if (taken != null) {
         taken.close();

@@ -39,7 +39,7 @@ class IstiodRbacTest {
 
   @Test
   void istiodReadsWhatDiscoveryNeeds() {
-    var rules = IstiodRbac.istiodClusterRules();
+    var rules = IstiodRbac.istiodClusterRules(IstioRelease.newest());
     for (String resource : List.of("services", "pods", "namespaces", "nodes", "endpoints")) {
       for (String verb : List.of("get", "list", "watch")) {
         assertThat(allows(rules, "", resource, verb)).as(verb + " " + resource).isTrue();
@@ -58,7 +58,8 @@ class IstiodRbacTest {
   @Test
   void secretsAreGrantedApartAsTheChartHasThem() {
     // istiod's ClusterRole and the reader's read every Secret (gateway SDS, remote secrets).
-    assertThat(verbs(IstiodRbac.istiodClusterRules(), "", "secrets")).isEmpty();
+    assertThat(verbs(IstiodRbac.istiodClusterRules(IstioRelease.newest()), "", "secrets"))
+        .isEmpty();
     assertThat(verbs(IstiodRbac.secretsReadRules(), "", "secrets")).containsExactlyInAnyOrder(READ);
     assertThat(IstiodRbac.secretsReadRules())
         .allSatisfy(r -> assertThat(r.getResources()).containsExactly("secrets"));
@@ -68,13 +69,17 @@ class IstiodRbacTest {
 
   @Test
   void ingressStatusHasTheVerbsOfAStatusSubresourceNotAWildcard() {
-    assertThat(verbs(IstiodRbac.istiodClusterRules(), "networking.k8s.io", "ingresses/status"))
+    assertThat(
+            verbs(
+                IstiodRbac.istiodClusterRules(IstioRelease.newest()),
+                "networking.k8s.io",
+                "ingresses/status"))
         .containsExactlyInAnyOrder("get", "update", "patch");
   }
 
   @Test
   void istiodMaintainsTheValidationWebhookButNotTheInjector() {
-    var rules = IstiodRbac.istiodClusterRules();
+    var rules = IstiodRbac.istiodClusterRules(IstioRelease.newest());
     // As the chart: istiod updates (never patches) the validating webhook's caBundle.
     assertThat(verbs(rules, "admissionregistration.k8s.io", "validatingwebhookconfigurations"))
         .containsExactlyInAnyOrder("get", "list", "watch", "update");
@@ -93,7 +98,7 @@ class IstiodRbacTest {
 
   @Test
   void istiodCanReviewTokensAndAccess() {
-    var rules = IstiodRbac.istiodClusterRules();
+    var rules = IstiodRbac.istiodClusterRules(IstioRelease.newest());
     assertThat(verbs(rules, "authentication.k8s.io", "tokenreviews")).containsExactly("create");
     assertThat(verbs(rules, "authorization.k8s.io", "subjectaccessreviews"))
         .containsExactly("create");
@@ -101,7 +106,7 @@ class IstiodRbacTest {
 
   @Test
   void istiodWritesOnlyTheStatusAndObjectsItOwns() {
-    var rules = IstiodRbac.istiodClusterRules();
+    var rules = IstiodRbac.istiodClusterRules(IstioRelease.newest());
     assertThat(allows(rules, "networking.istio.io", "workloadentries", "create")).isTrue();
     assertThat(allows(rules, "networking.istio.io", "virtualservices", "update")).isFalse();
     assertThat(allows(rules, "", "secrets", "update")).isFalse();
@@ -116,7 +121,7 @@ class IstiodRbacTest {
   @Test
   void csrRulesOnlyWhenKubernetesSignsCertificates() {
     // Chart default pilotCertProvider is istiod: no CSR access.
-    assertThat(IstiodRbac.istiodClusterRules())
+    assertThat(IstiodRbac.istiodClusterRules(IstioRelease.newest()))
         .noneMatch(r -> r.getApiGroups().contains("certificates.k8s.io"));
 
     var csr = IstiodRbac.certificateSigningRules(List.of("clusterissuers.istio.io/istio-ca"));
@@ -156,7 +161,7 @@ class IstiodRbacTest {
 
   @Test
   void readerIsReadOnlyApartFromReviewsAndServiceExports() {
-    var rules = IstiodRbac.readerClusterRules();
+    var rules = IstiodRbac.readerClusterRules(IstioRelease.newest());
     for (String resource :
         List.of("pods", "services", "nodes", "namespaces", "configmaps", "endpoints")) {
       assertThat(verbs(rules, "", resource)).as(resource).containsExactlyInAnyOrder(READ);
@@ -196,9 +201,9 @@ class IstiodRbacTest {
   void everyRuleIsWellFormed() {
     for (List<PolicyRule> rules :
         List.of(
-            IstiodRbac.istiodClusterRules(),
+            IstiodRbac.istiodClusterRules(IstioRelease.newest()),
             IstiodRbac.gatewayControllerClusterRules(),
-            IstiodRbac.readerClusterRules(),
+            IstiodRbac.readerClusterRules(IstioRelease.newest()),
             IstiodRbac.istiodNamespaceRules(),
             IstiodRbac.secretsReadRules(),
             IstiodRbac.namespaceSecretsRules(),
@@ -218,9 +223,9 @@ class IstiodRbacTest {
   void rulesAreDeterministicAndNotShared() {
     for (Supplier<List<PolicyRule>> f :
         List.<Supplier<List<PolicyRule>>>of(
-            IstiodRbac::istiodClusterRules,
+            () -> IstiodRbac.istiodClusterRules(IstioRelease.newest()),
             IstiodRbac::gatewayControllerClusterRules,
-            IstiodRbac::readerClusterRules,
+            () -> IstiodRbac.readerClusterRules(IstioRelease.newest()),
             IstiodRbac::istiodNamespaceRules,
             IstiodRbac::secretsReadRules,
             IstiodRbac::namespaceSecretsRules)) {

@@ -87,7 +87,9 @@ class MeshTracingTest {
               s.addons.jaeger.enabled = false;
             });
     assertThat(provider(off, "jaeger")).isNull();
-    assertThat(off.has("defaultProviders")).isFalse();
+    // Only Istio's own default (metrics: prometheus), no tracing provider.
+    assertThat(off.at("/defaultProviders/tracing").isMissingNode()).isTrue();
+    assertThat(off.at("/defaultProviders/metrics/0").asText()).isEqualTo("prometheus");
     assertThat(mesh(Profile.DEFAULT, s -> {}).has("extensionProviders")).isFalse();
   }
 
@@ -130,6 +132,6 @@ class MeshTracingTest {
                                 Map.of("service", "otel.obs.svc", "port", 4317)))));
     assertThat(added.path("extensionProviders")).hasSize(1);
     assertThat(provider(added, "mine")).isNotNull();
-    assertThat(added.has("defaultProviders")).isFalse();
+    assertThat(added.at("/defaultProviders/tracing").isMissingNode()).isTrue();
   }
 }
