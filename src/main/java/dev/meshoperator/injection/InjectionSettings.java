@@ -93,7 +93,7 @@ import java.util.Objects;
  * @param aliases template aliases: one name standing for several templates
  * @param injectedAnnotations annotations added to every injected pod
  * @param istioVersion the Istio release whose injector behaviour to reproduce (see {@link
- *     IstioRelease}); empty for the engine's reference, Istio master of 2026-08-22
+ *     InjectorRelease}); empty for the engine's reference, Istio master of 2026-08-22
  */
 public record InjectionSettings(
     String hub,
@@ -209,12 +209,12 @@ public record InjectionSettings(
     aliases = Map.copyOf(aliases == null ? Map.of() : aliases);
     injectedAnnotations = Map.copyOf(injectedAnnotations == null ? Map.of() : injectedAnnotations);
     istioVersion = nz(istioVersion);
-    IstioRelease.of(istioVersion); // fails early on a version no release behaviour exists for
+    InjectorRelease.of(istioVersion); // fails early on a version no release behaviour exists for
   }
 
   /** The per-release differences of the injector this settings' version selects. */
-  public IstioRelease release() {
-    return IstioRelease.of(istioVersion);
+  public InjectorRelease release() {
+    return InjectorRelease.of(istioVersion);
   }
 
   private static String nz(String s) {

@@ -39,7 +39,7 @@ final class ProxyEnv {
         .build();
   }
 
-  /** A resource env var, with the divisor the release writes (see IstioRelease). */
+  /** A resource env var, with the divisor the release writes (see InjectorRelease). */
   static EnvVar resourceRef(InjectionSettings s, String name, String resource) {
     return new EnvVarBuilder()
         .withName(name)

@@ -7,7 +7,7 @@ import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.ProxySpec;
 import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionSettings;
-import dev.meshoperator.injection.IstioRelease;
+import dev.meshoperator.injection.InjectorRelease;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,11 +77,13 @@ public final class InjectionSettingsModel {
             .inboundTrafficPolicyLocalhost(inboundTrafficPolicyLocalhost(mesh))
             .otelSemanticConventions(otelSemanticConventions(mesh))
             .meshDefaultConfig(defaultConfig(mesh))
-            // The release's own injector behaviour (IstioRelease), not the engine's newest. A
+            // The release's own injector behaviour (InjectorRelease), not the engine's newest. A
             // version no release behaviour exists for is refused by the reconciler (no istiod of
             // it ever runs); the injector then keeps to the default release instead of failing.
             .istioVersion(
-                IstioRelease.find(cp.version()).isPresent() ? cp.version() : IstioVersions.DEFAULT);
+                InjectorRelease.find(cp.version()).isPresent()
+                    ? cp.version()
+                    : IstioVersions.DEFAULT);
     if (mesh.get("meshId") instanceof String meshId && !meshId.isBlank()) {
       b.meshId(meshId);
     }

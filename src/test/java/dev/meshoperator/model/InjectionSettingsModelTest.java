@@ -191,13 +191,13 @@ class InjectionSettingsModelTest {
       var cp = ControlPlane.of(TestResources.mcp("istio-system", "default", s -> s.setVersion(v)));
       var settings = InjectionSettingsModel.settings(cp, true);
       assertThat(settings.istioVersion()).isEqualTo(v);
-      assertThat(settings.release()).isEqualTo(dev.meshoperator.injection.IstioRelease.of(v));
+      assertThat(settings.release()).isEqualTo(dev.meshoperator.injection.InjectorRelease.of(v));
     }
     assertThat(
             InjectionSettingsModel.settings(
                     ControlPlane.of(TestResources.mcp("istio-system", "default", s -> {})), true)
                 .release())
-        .isEqualTo(dev.meshoperator.injection.IstioRelease.V1_30);
+        .isEqualTo(dev.meshoperator.injection.InjectorRelease.V1_30);
     var unknown =
         ControlPlane.of(TestResources.mcp("istio-system", "default", s -> s.setVersion("1.27.0")));
     assertThat(InjectionSettingsModel.settings(unknown, true).istioVersion())

@@ -29,7 +29,7 @@ import java.util.Optional;
  * @param separateInitImage the init container's image is resolved from {@code
  *     global.proxy_init.image} (master); up to 1.30 it is the proxy's image
  */
-public record IstioRelease(
+public record InjectorRelease(
     String name,
     String resourceFieldDivisor,
     boolean gomaxprocsEnv,
@@ -39,24 +39,24 @@ public record IstioRelease(
     boolean separateInitImage) {
 
   /** The engine's reference: Istio master of 2026-08-22 (after 1.30). */
-  public static final IstioRelease MASTER =
-      new IstioRelease("master", "1", false, true, true, true, true);
+  public static final InjectorRelease MASTER =
+      new InjectorRelease("master", "1", false, true, true, true, true);
 
-  public static final IstioRelease V1_30 =
-      new IstioRelease("1.30", "1", true, true, true, false, false);
+  public static final InjectorRelease V1_30 =
+      new InjectorRelease("1.30", "1", true, true, true, false, false);
 
-  public static final IstioRelease V1_29 =
-      new IstioRelease("1.29", "1", true, false, true, false, false);
+  public static final InjectorRelease V1_29 =
+      new InjectorRelease("1.29", "1", true, false, true, false, false);
 
-  public static final IstioRelease V1_28 =
-      new IstioRelease("1.28", "0", true, false, false, false, false);
+  public static final InjectorRelease V1_28 =
+      new InjectorRelease("1.28", "0", true, false, false, false, false);
 
   /**
    * The behaviour of {@code version} ({@code major.minor.patch}); empty means {@link #MASTER}.
    *
    * @throws IllegalArgumentException for a version whose injector behaviour is not known here
    */
-  public static IstioRelease of(String version) {
+  public static InjectorRelease of(String version) {
     if (version == null || version.isEmpty()) {
       return MASTER;
     }
@@ -72,7 +72,7 @@ public record IstioRelease(
   }
 
   /** The release of {@code version}, if its minor is one this engine reproduces. */
-  public static Optional<IstioRelease> find(String version) {
+  public static Optional<InjectorRelease> find(String version) {
     Optional<Integer> minor = IstioVersions.minor(version);
     if (minor.isEmpty() || !version.startsWith("1.")) {
       return Optional.empty();
