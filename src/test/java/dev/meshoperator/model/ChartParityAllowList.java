@@ -336,6 +336,7 @@ final class ChartParityAllowList {
             "spec.template.spec.volumes[*podinfo]",
             "spec.template.spec.volumes[istio-envoy].emptyDir.medium",
             "spec.template.spec.containers[istio-proxy].env[GOMEMLIMIT]",
+            "spec.template.spec.containers[istio-proxy].env[GOMAXPROCS]",
             "spec.template.spec.containers[istio-proxy].env[ISTIO_META_APP_CONTAINERS]",
             "spec.template.spec.containers[istio-proxy].env[ISTIO_META_INTERCEPTION_MODE]",
             "spec.template.spec.containers[istio-proxy].env[ISTIO_META_POD_PORTS]",
