@@ -44,10 +44,22 @@ class OperatorScaleBench {
   static final int PODS = Integer.getInteger("bench.pods", 10000);
   static final Duration STEADY = Duration.parse(System.getProperty("bench.steady", "PT60S"));
 
-  /** The Deployment's limit is 512Mi with -XX:MaxRAMPercentage=75: a 384 MiB heap at most. */
+  /**
+   * The Deployment's JVM as its container sees it: JAVA_OPTS_APPEND (MaxRAMPercentage=75,
+   * ExitOnOutOfMemoryError) with the container's limits of 512Mi (MaxRAM) and one CPU
+   * (ActiveProcessorCount; with one CPU the JVM picks the Serial GC and sizes its pools for one).
+   */
   static final List<String> JVM =
       Arrays.asList(
-          System.getProperty("bench.jvm", "-Xmx384m -XX:+ExitOnOutOfMemoryError").split(" "));
+          System.getProperty(
+                  "bench.jvm",
+                  "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:ActiveProcessorCount=1"
+                      + " -XX:+ExitOnOutOfMemoryError")
+              .split(" "));
+
+  /** Also measured idle on the same cluster, for comparison: the tests' JVM (G1, 2 CPUs). */
+  static final List<String> OTHER_JVM =
+      Arrays.asList(System.getProperty("bench.otherJvm", "-Xmx256m").split(" "));
 
   private static final Pattern RECONCILES =
       Pattern.compile(
@@ -174,6 +186,12 @@ class OperatorScaleBench {
         op.awaitReady(Duration.ofMinutes(5));
         sleepSeconds(40);
         memory(rows, op, "health report off");
+      }
+      try (OperatorProcess op =
+          OperatorProcess.start("op-other-jvm", kubeconfig, cp.workDir(), port, env, OTHER_JVM)) {
+        op.awaitReady(Duration.ofMinutes(5));
+        sleepSeconds(40);
+        memory(rows, op, "health report on, JVM " + String.join(" ", OTHER_JVM));
       }
     }
     StringBuilder md =

@@ -172,11 +172,12 @@ class OperatorSoakIT {
           survivor.name(),
           replacement.name());
 
-      // Warm-up (the new leader's controllers, the pod cache, JIT), then the samples.
-      Instant warm = trafficStart.plus(RUN.dividedBy(3));
+      // Warm-up (the new leader's controllers, the pod cache, JIT): a third of the run, and at
+      // least 30 s after the replacement is Ready; then samples for the rest, at least 90 s.
+      Instant warm = later(trafficStart.plus(RUN.dividedBy(3)), Instant.now().plusSeconds(30));
       sleep(Duration.between(Instant.now(), warm));
       List<long[]> samples = new ArrayList<>();
-      Instant end = trafficStart.plus(RUN);
+      Instant end = later(trafficStart.plus(RUN), warm.plusSeconds(90));
       while (Instant.now().isBefore(end)) {
         long heap = survivor.liveHeapBytes();
         long rss = survivor.rssBytes();
@@ -198,8 +199,15 @@ class OperatorSoakIT {
 
       System.out.printf(
           "[soak] %s: %d pods created, %d refused, %d without their sidecar; %d CAs and %d leaf"
-              + " certificates served; survivor %s%n",
-          RUN, created.get(), failures.size(), bare.size(), cas.size(), leaves.size(), samples);
+              + " certificates served; %d memory samples of %s%n",
+          RUN,
+          created.get(),
+          failures.size(),
+          bare.size(),
+          cas.size(),
+          leaves.size(),
+          samples.size(),
+          survivor.name());
       assertThat(failures).as("failed admissions").isEmpty();
       assertThat(bare).as("pods admitted without their revision's sidecar").isEmpty();
       assertThat(created.get()).as("pods created").isGreaterThan(100);
@@ -246,6 +254,10 @@ class OperatorSoakIT {
     assertThat(last)
         .as(what + " (last third's median vs first third's, bytes)")
         .isLessThanOrEqualTo((long) (first * factor) + slack);
+  }
+
+  static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   static long median(List<Long> values) {
