@@ -21,7 +21,7 @@ import java.util.TreeSet;
 /**
  * The health report of one revision ({@link HealthStatus}), as a pure function of the namespaces,
  * the pods and the revision's injection policy and proxy tag. Also the reduction of a Pod to the
- * few fields the report reads ({@link #slim}), so the operator's pod cache holds only those.
+ * few fields the report reads ({@link PodFacts}), so the operator's pod cache holds only those.
  */
 public final class SidecarHealth {
 
@@ -64,7 +64,7 @@ public final class SidecarHealth {
       InjectionPolicy policy,
       String proxyTag,
       Collection<Namespace> namespaces,
-      Map<String, ? extends Collection<Pod>> podsByNamespace) {
+      Map<String, ? extends Collection<PodFacts>> podsByNamespace) {
     Map<String, Map<String, String>> enabled = new LinkedHashMap<>();
     for (Namespace ns : namespaces) {
       if (enables(ns.getMetadata().getLabels(), revision)) {
@@ -79,25 +79,25 @@ public final class SidecarHealth {
     Names other = new Names();
     Names older = new Names();
     for (Map.Entry<String, Map<String, String>> e : enabled.entrySet()) {
-      Collection<Pod> inNamespace = podsByNamespace.get(e.getKey());
-      for (Pod pod : inNamespace == null ? List.<Pod>of() : inNamespace) {
+      Collection<PodFacts> inNamespace = podsByNamespace.get(e.getKey());
+      for (PodFacts pod : inNamespace == null ? List.<PodFacts>of() : inNamespace) {
         String ns = e.getKey();
-        if (finished(pod)) {
+        if (pod.finished()) {
           continue;
         }
-        if (policy != null && !policy.podPolicy(pod).inject()) {
+        if (policy != null && !policy.podPolicy(pod.toPod()).inject()) {
           optedOut++;
           continue;
         }
         considered++;
-        String name = ns + "/" + pod.getMetadata().getName();
-        Optional<InjectionStatus> status = injected(pod);
-        if (status.isEmpty()) {
+        String name = ns + "/" + pod.name();
+        if (pod.injectedBy() == null) {
           without.add(name);
-        } else if (!revision.equals(revisionOf(status.get()))) {
+        } else if (!revision.equals(pod.injectedBy())) {
           other.add(name);
         } else if (wantedTag != null
-            && proxyImage(pod).map(i -> !wantedTag.equals(withoutVariant(tag(i)))).orElse(false)) {
+            && pod.proxyImage() != null
+            && !wantedTag.equals(withoutVariant(tag(pod.proxyImage())))) {
           older.add(name);
         } else {
           upToDate++;
@@ -153,54 +153,91 @@ public final class SidecarHealth {
   }
 
   /**
-   * The pod reduced to what {@link #report} and {@link InjectionPolicy#evaluate} read: identity,
-   * labels, the inject annotation, the injecting revision (from sidecar.istio.io/status), host
-   * networking, the istio-proxy container's image and whether the pod has finished. About 300 bytes
-   * instead of several kilobytes, so 10,000 pods cost a few megabytes.
+   * A pod reduced to what {@link #report} and {@link InjectionPolicy#podPolicy} read: identity,
+   * labels, the inject annotation, the injecting revision (from sidecar.istio.io/status; null
+   * without one), the istio-proxy container's image, host networking and whether the pod has
+   * finished. A record of a few strings (labels shared with nothing else) instead of the several
+   * kilobytes of a Pod, or the ~2 KB of even an emptied fabric8 Pod (each of its objects carries
+   * maps and lists), so 10,000 pods cost about 3 MB.
    */
-  public static Pod slim(Pod pod) {
-    var meta = pod.getMetadata();
-    Map<String, String> annotations = new LinkedHashMap<>();
-    Map<String, String> all = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
-    String inject = all.get(IstioAnnotations.SIDECAR_INJECT);
-    if (inject != null) {
-      annotations.put(IstioAnnotations.SIDECAR_INJECT, inject);
+  public record PodFacts(
+      String namespace,
+      String name,
+      String resourceVersion,
+      Map<String, String> labels,
+      String injectAnnotation,
+      String injectedBy,
+      String proxyImage,
+      boolean hostNetwork,
+      boolean finished) {
+
+    public static PodFacts of(Pod pod) {
+      var meta = pod.getMetadata();
+      Map<String, String> annotations =
+          meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
+      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+      var spec = pod.getSpec();
+      String image =
+          spec == null
+              ? null
+              : proxyContainer(spec.getContainers())
+                  .or(() -> proxyContainer(spec.getInitContainers()))
+                  .map(Container::getImage)
+                  .orElse(null);
+      return new PodFacts(
+          meta.getNamespace(),
+          meta.getName(),
+          meta.getResourceVersion(),
+          meta.getLabels() == null || meta.getLabels().isEmpty()
+              ? Map.of()
+              : Map.copyOf(meta.getLabels()),
+          annotations.get(IstioAnnotations.SIDECAR_INJECT),
+          InjectionStatus.parse(annotations.get(IstioAnnotations.SIDECAR_STATUS))
+              .map(SidecarHealth::revisionOf)
+              .orElse(null),
+          image,
+          spec != null && Boolean.TRUE.equals(spec.getHostNetwork()),
+          meta.getDeletionTimestamp() != null
+              || "Succeeded".equals(phase)
+              || "Failed".equals(phase));
     }
-    InjectionStatus.parse(all.get(IstioAnnotations.SIDECAR_STATUS))
-        .ifPresent(
-            st ->
-                annotations.put(
-                    IstioAnnotations.SIDECAR_STATUS,
-                    "{\"revision\":\"" + revisionOf(st).replace("\"", "") + "\"}"));
-    var b =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(meta.getName())
-            .withNamespace(meta.getNamespace())
-            .withUid(meta.getUid())
-            .withResourceVersion(meta.getResourceVersion())
-            .withDeletionTimestamp(meta.getDeletionTimestamp())
-            .withLabels(meta.getLabels() == null ? null : Map.copyOf(meta.getLabels()))
-            .withAnnotations(annotations.isEmpty() ? null : annotations)
-            .endMetadata();
-    var spec = pod.getSpec();
-    if (spec != null) {
-      List<Container> proxy = new ArrayList<>();
-      proxyContainer(spec.getContainers())
-          .or(() -> proxyContainer(spec.getInitContainers()))
-          .ifPresent(
-              c ->
-                  proxy.add(
-                      new ContainerBuilder().withName(PROXY).withImage(c.getImage()).build()));
-      b.withNewSpec()
-          .withHostNetwork(Boolean.TRUE.equals(spec.getHostNetwork()) ? true : null)
-          .withContainers(proxy)
-          .endSpec();
+
+    /**
+     * A Pod with these facts only (for the injection policy and the informer's store API); {@code
+     * of(toPod())} gives these facts back.
+     */
+    public Pod toPod() {
+      Map<String, String> annotations = new LinkedHashMap<>();
+      if (injectAnnotation != null) {
+        annotations.put(IstioAnnotations.SIDECAR_INJECT, injectAnnotation);
+      }
+      if (injectedBy != null) {
+        annotations.put(
+            IstioAnnotations.SIDECAR_STATUS,
+            "{\"revision\":\"" + injectedBy.replace("\"", "") + "\"}");
+      }
+      var b =
+          new PodBuilder()
+              .withNewMetadata()
+              .withName(name)
+              .withNamespace(namespace)
+              .withResourceVersion(resourceVersion)
+              .withLabels(labels.isEmpty() ? null : labels)
+              .withAnnotations(annotations.isEmpty() ? null : annotations)
+              .endMetadata()
+              .withNewSpec()
+              .withHostNetwork(hostNetwork ? true : null)
+              .withContainers(
+                  proxyImage == null
+                      ? List.of()
+                      : List.of(
+                          new ContainerBuilder().withName(PROXY).withImage(proxyImage).build()))
+              .endSpec();
+      if (finished) {
+        b.withNewStatus().withPhase("Succeeded").endStatus();
+      }
+      return b.build();
     }
-    if (pod.getStatus() != null && pod.getStatus().getPhase() != null) {
-      b.withNewStatus().withPhase(pod.getStatus().getPhase()).endStatus();
-    }
-    return b.build();
   }
 
   private static Optional<Container> proxyContainer(List<Container> containers) {
@@ -209,32 +246,9 @@ public final class SidecarHealth {
         : containers.stream().filter(c -> PROXY.equals(c.getName())).findFirst();
   }
 
-  private static boolean finished(Pod pod) {
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    return pod.getMetadata().getDeletionTimestamp() != null
-        || "Succeeded".equals(phase)
-        || "Failed".equals(phase);
-  }
-
-  private static Optional<InjectionStatus> injected(Pod pod) {
-    var annotations = pod.getMetadata().getAnnotations();
-    return annotations == null
-        ? Optional.empty()
-        : InjectionStatus.parse(annotations.get(IstioAnnotations.SIDECAR_STATUS));
-  }
-
   private static String revisionOf(InjectionStatus status) {
     String r = status.revision();
     return r == null || r.isEmpty() ? MeshNames.DEFAULT_REVISION : r;
-  }
-
-  private static Optional<String> proxyImage(Pod pod) {
-    if (pod.getSpec() == null) {
-      return Optional.empty();
-    }
-    return proxyContainer(pod.getSpec().getContainers())
-        .or(() -> proxyContainer(pod.getSpec().getInitContainers()))
-        .map(Container::getImage);
   }
 
   /** The tag of an image reference ({@code hub/proxyv2:1.30.2} → {@code 1.30.2}). */

@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Memory: one pod informer over the whole cluster (a namespace may be labelled at any time, and
  * per-namespace informers would relist on every label change), whose store keeps each pod reduced
- * by {@link SidecarHealth#slim} to a few hundred bytes; the full objects only pass through. It is
+ * to its {@link SidecarHealth.PodFacts} (a few strings); the full objects only pass through. It is
  * started on the first poll, which runs only on the leader: a standby replica holds no pods.
  *
  * <p>Load: pod events only update that store. Every {@code mesh-operator.health.interval} the
@@ -51,6 +51,7 @@ public class PodHealth {
   private final MeshRegistry registry;
   private final OperatorConfig config;
   private volatile SharedIndexInformer<Pod> informer;
+  private volatile SlimPodStore store = new SlimPodStore();
   private volatile Map<ResourceID, Set<HealthStatus>> last = Map.of();
 
   public PodHealth(KubernetesClient client, MeshRegistry registry, OperatorConfig config) {
@@ -81,10 +82,10 @@ public class PodHealth {
     if (pods == null || !pods.hasSynced() || !registry.ready()) {
       return last;
     }
-    Map<String, List<Pod>> byNamespace = new HashMap<>();
-    for (Pod p : pods.getStore().list()) {
-      byNamespace.computeIfAbsent(p.getMetadata().getNamespace(), n -> new ArrayList<>()).add(p);
-    }
+    Map<String, List<SidecarHealth.PodFacts>> byNamespace = new HashMap<>();
+    store
+        .facts()
+        .forEach(p -> byNamespace.computeIfAbsent(p.namespace(), n -> new ArrayList<>()).add(p));
     var namespaces = registry.namespaces();
     Map<ResourceID, Set<HealthStatus>> next = new HashMap<>();
     for (MeshControlPlane cr : controlPlanes) {
@@ -117,7 +118,9 @@ public class PodHealth {
     try {
       SharedIndexInformer<Pod> fresh =
           client.pods().inAnyNamespace().withLimit(500L).runnableInformer(0);
-      fresh.itemStore(new SlimPodStore());
+      SlimPodStore freshStore = new SlimPodStore();
+      fresh.itemStore(freshStore);
+      store = freshStore;
       fresh.start();
       informer = fresh;
       return fresh;
@@ -135,9 +138,17 @@ public class PodHealth {
     }
   }
 
-  /** The informer's store: each pod as {@link SidecarHealth#slim} reduces it. */
+  /**
+   * The informer's store: each pod kept as its {@link SidecarHealth.PodFacts}; what the informer
+   * reads back is a Pod rebuilt from them (identity and resourceVersion are all it needs).
+   */
   static final class SlimPodStore implements ItemStore<Pod> {
-    private final ConcurrentHashMap<String, Pod> pods = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, SidecarHealth.PodFacts> pods =
+        new ConcurrentHashMap<>();
+
+    Stream<SidecarHealth.PodFacts> facts() {
+      return pods.values().stream();
+    }
 
     @Override
     public String getKey(Pod pod) {
@@ -146,12 +157,12 @@ public class PodHealth {
 
     @Override
     public Pod put(String key, Pod pod) {
-      return pods.put(key, SidecarHealth.slim(pod));
+      return toPod(pods.put(key, SidecarHealth.PodFacts.of(pod)));
     }
 
     @Override
     public Pod remove(String key) {
-      return pods.remove(key);
+      return toPod(pods.remove(key));
     }
 
     @Override
@@ -161,7 +172,7 @@ public class PodHealth {
 
     @Override
     public Stream<Pod> values() {
-      return pods.values().stream();
+      return pods.values().stream().map(SidecarHealth.PodFacts::toPod);
     }
 
     @Override
@@ -171,13 +182,17 @@ public class PodHealth {
 
     @Override
     public Pod get(String key) {
-      return pods.get(key);
+      return toPod(pods.get(key));
     }
 
     /** Not the objects as listed: the informer must not compare them with fresh ones. */
     @Override
     public boolean isFullState() {
       return false;
+    }
+
+    private static Pod toPod(SidecarHealth.PodFacts facts) {
+      return facts == null ? null : facts.toPod();
     }
   }
 }

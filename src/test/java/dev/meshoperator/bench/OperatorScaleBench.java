@@ -3,6 +3,7 @@ package dev.meshoperator.bench;
 import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
+import dev.meshoperator.packaging.OperatorInstall;
 import dev.meshoperator.testing.AuditLog;
 import dev.meshoperator.testing.ClusterSetup;
 import dev.meshoperator.testing.LocalControlPlane;
@@ -45,17 +46,32 @@ class OperatorScaleBench {
   static final Duration STEADY = Duration.parse(System.getProperty("bench.steady", "PT60S"));
 
   /**
-   * The Deployment's JVM as its container sees it: JAVA_OPTS_APPEND (MaxRAMPercentage=75,
-   * ExitOnOutOfMemoryError) with the container's limits of 512Mi (MaxRAM) and one CPU
-   * (ActiveProcessorCount; with one CPU the JVM picks the Serial GC and sizes its pools for one).
+   * The Deployment's JVM as its container sees it: the Deployment's JAVA_OPTS_APPEND (from {@link
+   * OperatorInstall}, as generated into kustomize/), plus what its limits tell the JVM there: 512Mi
+   * (MaxRAM) and one CPU (ActiveProcessorCount; with one CPU the JVM picks the Serial GC and sizes
+   * its pools for one). Its other environment (MALLOC_ARENA_MAX) is passed as well.
    */
   static final List<String> JVM =
       Arrays.asList(
           System.getProperty(
                   "bench.jvm",
-                  "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75.0 -XX:ActiveProcessorCount=1"
-                      + " -XX:+ExitOnOutOfMemoryError")
+                  "-XX:MaxRAM=512m -XX:ActiveProcessorCount=1 " + deploymentEnv("JAVA_OPTS_APPEND"))
               .split(" "));
+
+  static String deploymentEnv(String name) {
+    return OperatorInstall.deployment("istio-operator", "unused")
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .stream()
+        .filter(e -> e.getName().equals(name))
+        .map(e -> e.getValue())
+        .findFirst()
+        .orElse("");
+  }
 
   /** Also measured idle on the same cluster, for comparison: the tests' JVM (G1, 2 CPUs). */
   static final List<String> OTHER_JVM =
@@ -90,7 +106,11 @@ class OperatorScaleBench {
               ClusterSetup.OPERATOR_NAMESPACE, ClusterSetup.OPERATOR_SERVICE_ACCOUNT);
       int port = LocalControlPlane.freePort();
       Map<String, String> env =
-          Map.of("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + port + "/inject");
+          Map.of(
+              "MESH_OPERATOR_WEBHOOK_URL",
+              "https://127.0.0.1:" + port + "/inject",
+              "MALLOC_ARENA_MAX",
+              deploymentEnv("MALLOC_ARENA_MAX"));
 
       Instant started = Instant.now();
       try (OperatorProcess op =
@@ -188,7 +208,13 @@ class OperatorScaleBench {
         memory(rows, op, "health report off");
       }
       try (OperatorProcess op =
-          OperatorProcess.start("op-other-jvm", kubeconfig, cp.workDir(), port, env, OTHER_JVM)) {
+          OperatorProcess.start(
+              "op-other-jvm",
+              kubeconfig,
+              cp.workDir(),
+              port,
+              Map.of("MESH_OPERATOR_WEBHOOK_URL", env.get("MESH_OPERATOR_WEBHOOK_URL")),
+              OTHER_JVM)) {
         op.awaitReady(Duration.ofMinutes(5));
         sleepSeconds(40);
         memory(rows, op, "health report on, JVM " + String.join(" ", OTHER_JVM));

@@ -72,8 +72,10 @@ class SidecarHealthTest {
     return b.build();
   }
 
-  private static Map<String, List<Pod>> byNamespace(List<Pod> pods) {
-    return pods.stream().collect(Collectors.groupingBy(p -> p.getMetadata().getNamespace()));
+  private static Map<String, List<SidecarHealth.PodFacts>> byNamespace(List<Pod> pods) {
+    return pods.stream()
+        .map(SidecarHealth.PodFacts::of)
+        .collect(Collectors.groupingBy(SidecarHealth.PodFacts::namespace));
   }
 
   private static final List<Namespace> NAMESPACES =
@@ -127,7 +129,13 @@ class SidecarHealthTest {
                 + " (both/old)");
 
     HealthStatus canary =
-        SidecarHealth.report("canary", POLICY, "1.30.2", NAMESPACES, byNamespace(pods));
+        SidecarHealth.report(
+            "canary",
+            InjectionSettingsModel.policy(
+                ControlPlane.of(TestResources.mcp("istio-canary", "canary", s -> {}))),
+            "1.30.2",
+            NAMESPACES,
+            byNamespace(pods));
     assertThat(canary.namespaces.examples).containsExactly("canary-ns");
     assertThat(canary.withoutSidecar.examples).containsExactly("canary-ns/bare");
   }
@@ -152,25 +160,35 @@ class SidecarHealthTest {
   }
 
   @Test
-  void theSlimPodGivesTheSameReportAtAFractionOfTheSize() {
+  void theFactsRoundTripThroughTheStoresPodAndAreSmall() {
     List<Pod> pods =
         List.of(
             pod("shop", "current", "default", "1.30.2"),
             pod("shop", "old", "default", "1.29.0"),
             pod("shop", "moved", "canary", "1.30.2"),
             pod("shop", "bare", null, null));
-    List<Pod> slim = pods.stream().map(SidecarHealth::slim).toList();
-    assertThat(SidecarHealth.report("default", POLICY, "1.30.2", NAMESPACES, byNamespace(slim)))
-        .isEqualTo(
-            SidecarHealth.report("default", POLICY, "1.30.2", NAMESPACES, byNamespace(pods)));
-    int full = Serialization.asJson(pods.get(0)).length();
-    int reduced = Serialization.asJson(slim.get(0)).length();
-    assertThat(reduced).isLessThan(400).isLessThan(full / 10);
-    assertThat(slim.get(0).getMetadata().getAnnotations())
-        .containsOnlyKeys("sidecar.istio.io/status");
-    assertThat(slim.get(0).getSpec().getContainers())
-        .singleElement()
-        .satisfies(c -> assertThat(c.getImage()).isEqualTo("docker.io/istio/proxyv2:1.30.2"));
+    Pod optedOut = pod("shop", "opted-out", null, null);
+    optedOut.getMetadata().getAnnotations().put("sidecar.istio.io/inject", "false");
+    Pod done = pod("shop", "job", null, null);
+    done.getStatus().setPhase("Failed");
+    for (Pod p : List.of(pods.get(0), pods.get(1), pods.get(2), pods.get(3), optedOut, done)) {
+      var facts = SidecarHealth.PodFacts.of(p);
+      // What the informer's store hands back (and the injection policy reads) keeps the facts.
+      assertThat(SidecarHealth.PodFacts.of(facts.toPod())).isEqualTo(facts);
+      assertThat(Serialization.asJson(facts.toPod()).length())
+          .isLessThan(Serialization.asJson(p).length() / 10);
+    }
+    var current = SidecarHealth.PodFacts.of(pods.get(0));
+    assertThat(current.injectedBy()).isEqualTo("default");
+    assertThat(current.proxyImage()).isEqualTo("docker.io/istio/proxyv2:1.30.2");
+    assertThat(SidecarHealth.PodFacts.of(pods.get(3)).injectedBy()).isNull();
+    assertThat(SidecarHealth.PodFacts.of(done).finished()).isTrue();
+    // The opt-out annotation survives, so the policy still sees it.
+    assertThat(
+            SidecarHealth.report(
+                    "default", POLICY, "1.30.2", NAMESPACES, byNamespace(List.of(optedOut)))
+                .optedOut)
+        .isEqualTo(1);
   }
 
   @Test
