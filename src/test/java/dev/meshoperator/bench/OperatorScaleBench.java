@@ -10,7 +10,9 @@ import dev.meshoperator.testing.LocalControlPlane;
 import dev.meshoperator.testing.OperatorProcess;
 import dev.meshoperator.testing.ProjectDir;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -261,7 +263,55 @@ class OperatorScaleBench {
                 + mib(op.rssBytes())));
   }
 
+  /** A second kwok node holding the bench's pods, so the scheduler still has room on the first. */
+  static final String SCALE_NODE = "kwok-scale-0";
+
   private static void populate(KubernetesClient admin) throws Exception {
+    admin
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(SCALE_NODE)
+                .withLabels(Map.of("kubernetes.io/hostname", SCALE_NODE, "type", "kwok"))
+                .withAnnotations(Map.of("kwok.x-k8s.io/node", "fake"))
+                .endMetadata()
+                // Unschedulable: only the pods bound to it by name go there.
+                .withNewSpec()
+                .withUnschedulable(true)
+                .endSpec()
+                .withNewStatus()
+                .withNewNodeInfo()
+                .withKubeletVersion(
+                    admin
+                        .nodes()
+                        .withName(LocalControlPlane.NODE_NAME)
+                        .get()
+                        .getStatus()
+                        .getNodeInfo()
+                        .getKubeletVersion())
+                .withArchitecture("amd64")
+                .withOperatingSystem("linux")
+                .endNodeInfo()
+                .withAllocatable(
+                    Map.of(
+                        "cpu",
+                        new Quantity("1000"),
+                        "memory",
+                        new Quantity("4Ti"),
+                        "pods",
+                        new Quantity(String.valueOf(PODS + 100))))
+                .withCapacity(
+                    Map.of(
+                        "cpu",
+                        new Quantity("1000"),
+                        "memory",
+                        new Quantity("4Ti"),
+                        "pods",
+                        new Quantity(String.valueOf(PODS + 100))))
+                .endStatus()
+                .build())
+        .create();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> work = new ArrayList<>();
@@ -302,8 +352,8 @@ class OperatorScaleBench {
                                 .addToLabels("app", "scale")
                                 .endMetadata()
                                 .withNewSpec()
-                                // Bound to kwok's node directly: no scheduler work, no capacity.
-                                .withNodeName(LocalControlPlane.NODE_NAME)
+                                // Bound to the scale node directly: no scheduler work.
+                                .withNodeName(SCALE_NODE)
                                 .addNewContainer()
                                 .withName("app")
                                 .withImage("registry.k8s.io/pause:3.10")
