@@ -240,14 +240,12 @@ class OperatorScaleBench {
   private static void memory(List<String[]> rows, OperatorProcess op, String label) {
     sleepSeconds(10);
     long rss = op.rssBytes();
-    var heap = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(op.jcmd("GC.heap_info"));
+    String info = op.jcmd("GC.heap_info");
     String heapNow =
-        heap.find()
-            ? mib(Long.parseLong(heap.group(2)) * 1024)
-                + " used of "
-                + mib(Long.parseLong(heap.group(1)) * 1024)
-                + " committed"
-            : "?";
+        mib(OperatorProcess.heapUsedBytes(info))
+            + " used of "
+            + mib(OperatorProcess.heapCommittedBytes(info))
+            + " committed";
     long live = op.liveHeapBytes();
     sleepSeconds(5);
     rows.add(

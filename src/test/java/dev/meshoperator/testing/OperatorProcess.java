@@ -128,9 +128,30 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public long liveHeapBytes() {
     jcmd("GC.run");
-    var m =
-        java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
-    return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+    return heapUsedBytes(jcmd("GC.heap_info"));
+  }
+
+  /**
+   * The heap in use per GC.heap_info: G1 prints one "total ..K, used ..K" line, the Serial GC one
+   * per generation (young, tenured); all are summed. -1 when there is none.
+   */
+  public static long heapUsedBytes(String heapInfo) {
+    var m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(heapInfo);
+    long used = -1;
+    while (m.find()) {
+      used = Math.max(used, 0) + Long.parseLong(m.group(1)) * 1024;
+    }
+    return used;
+  }
+
+  /** The heap committed per GC.heap_info, summed over generations as {@link #heapUsedBytes}. */
+  public static long heapCommittedBytes(String heapInfo) {
+    var m = java.util.regex.Pattern.compile("total (\\d+)K, used \\d+K").matcher(heapInfo);
+    long total = -1;
+    while (m.find()) {
+      total = Math.max(total, 0) + Long.parseLong(m.group(1)) * 1024;
+    }
+    return total;
   }
 
   /** The output of {@code jcmd PID command}; "" on failure. */
