@@ -19,6 +19,25 @@ public interface OperatorConfig {
 
   LeaderElection leaderElection();
 
+  Health health();
+
+  /**
+   * The health report (status.health): pods of the namespaces enabled for each revision, from one
+   * pod informer whose cache keeps only the few fields the report reads.
+   */
+  interface Health {
+    /** Off: no pod informer, no status.health. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How often the report is recomputed from the cache; a revision is reconciled only when its
+     * report changed, so 10,000 pod events cost at most one reconcile per revision per interval.
+     */
+    @WithDefault("PT10S")
+    Duration interval();
+  }
+
   /**
    * Only the lease holder reconciles; every replica serves the webhook regardless (its informers
    * and certificate do not depend on the lease). Active in the prod profile (QOSDK's

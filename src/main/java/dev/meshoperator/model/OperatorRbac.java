@@ -129,6 +129,8 @@ public final class OperatorRbac {
         rule(List.of(CORE), List.of("namespaces"), "get", "list", "watch", "create"),
         // The webhook reads kubelet versions (native sidecars).
         rule(List.of(CORE), List.of("nodes"), READ),
+        // The health report's pod informer (status.health): list and watch, no get, no writes.
+        rule(List.of(CORE), List.of("pods"), "list", "watch"),
         // Istio's CRDs: the dependent's informer and JOSDK's check of its own CRD read them;
         // create cannot be limited by name; changes and purgeIstioCrdsOnDelete only on Istio's.
         rule(

@@ -1,6 +1,7 @@
 package dev.meshoperator.reconciler;
 
 import dev.meshoperator.api.v1alpha1.ComponentStatus;
+import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
@@ -355,6 +356,7 @@ public class MeshControlPlaneReconciler
   private final MeshCaSecrets meshCa;
   private final ControlPlaneNamespaces namespaces;
   private final IstioCrdPurge crds;
+  private final PodHealth health;
 
   /** The mesh CA is looked at least this often, whatever its own schedule says. */
   private static final Duration MAX_CA_CHECK = Duration.ofHours(6);
@@ -373,7 +375,8 @@ public class MeshControlPlaneReconciler
       WebhookCertificateManager certificates,
       MeshCaSecrets meshCa,
       ControlPlaneNamespaces namespaces,
-      IstioCrdPurge crds) {
+      IstioCrdPurge crds,
+      PodHealth health) {
     this.clock = clock;
     this.events = events;
     this.config = config;
@@ -381,6 +384,7 @@ public class MeshControlPlaneReconciler
     this.meshCa = meshCa;
     this.namespaces = namespaces;
     this.crds = crds;
+    this.health = health;
   }
 
   /**
@@ -406,7 +410,12 @@ public class MeshControlPlaneReconciler
                 (MeshControlPlane p) ->
                     Set.of(new ResourceID(config.certificates().secretName(), config.namespace())))
             .build();
-    return List.of(new InformerEventSource<>(secret, context));
+    if (!config.health().enabled()) {
+      return List.of(new InformerEventSource<>(secret, context));
+    }
+    return List.of(
+        new InformerEventSource<>(secret, context),
+        health.eventSource(() -> context.getPrimaryCache().list()));
   }
 
   @Override
@@ -491,7 +500,10 @@ public class MeshControlPlaneReconciler
                             .filter(d -> cp.namespace().equals(d.getMetadata().getNamespace()))
                             .findFirst()),
                 gatewayStatus,
-                crds));
+                crds,
+                config.health().enabled()
+                    ? context.getSecondaryResource(HealthStatus.class)
+                    : Optional.empty()));
     emitOnTransition(cr, status);
     UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
     Optional<Duration> next = caCheck.map(d -> d.compareTo(MAX_CA_CHECK) > 0 ? MAX_CA_CHECK : d);

@@ -3,10 +3,12 @@ package dev.meshoperator.reconciler;
 import dev.meshoperator.api.v1alpha1.AddonStatus;
 import dev.meshoperator.api.v1alpha1.ComponentStatus;
 import dev.meshoperator.api.v1alpha1.GatewayStatus;
+import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.model.IstioCrdInventory;
 import dev.meshoperator.model.MeshNames;
+import dev.meshoperator.model.SidecarHealth;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +35,8 @@ final class StatusUpdates {
       String certificateExpiry,
       List<AddonStatus> addons,
       List<GatewayStatus> gateways,
-      Optional<IstioCrdInventory.Summary> istioCrds) {}
+      Optional<IstioCrdInventory.Summary> istioCrds,
+      Optional<HealthStatus> health) {}
 
   /** The spec was not applied; nothing was touched. */
   static MeshControlPlaneStatus refused(
@@ -81,6 +84,16 @@ final class StatusUpdates {
         .forEach(a -> notReady.add(a.name));
     String running = o.runningVersion() == null ? o.desiredVersion() : o.runningVersion();
     Conditions conditions = conditions(cr, now);
+    // Absent until the first report (pod cache not synced yet): the previous report stands.
+    status.setHealth(o.health().orElse(cr.getStatus() == null ? null : cr.getStatus().getHealth()));
+    o.health()
+        .ifPresent(
+            h ->
+                conditions.set(
+                    MeshControlPlaneStatus.SIDECARS_UP_TO_DATE,
+                    h.needRestart() == 0,
+                    h.needRestart() == 0 ? "SidecarsCurrent" : "PodsNeedRestart",
+                    SidecarHealth.sentence(revision, h)));
     // Absent when the CRD dependent did not run this time: the previous condition stands.
     o.istioCrds()
         .ifPresent(
@@ -134,6 +147,7 @@ final class StatusUpdates {
       status.setWebhookCertificateExpiry(previous.getWebhookCertificateExpiry());
       status.setAddons(previous.getAddons());
       status.setGateways(previous.getGateways() == null ? List.of() : previous.getGateways());
+      status.setHealth(previous.getHealth());
     }
     return status;
   }

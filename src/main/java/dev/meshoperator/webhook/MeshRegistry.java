@@ -69,6 +69,7 @@ public class MeshRegistry {
   private Supplier<Collection<MeshControlPlane>> controlPlaneSource = List::of;
   private Supplier<Collection<Node>> nodeSource = List::of;
   private Function<String, Namespace> namespaceSource = n -> null;
+  private Supplier<Collection<Namespace>> namespacesSource = List::of;
   private Supplier<Boolean> readiness = () -> false;
 
   public MeshRegistry(KubernetesClient client) {
@@ -85,6 +86,7 @@ public class MeshRegistry {
     r.controlPlaneSource = () -> controlPlanes;
     r.nodeSource = () -> nodes;
     r.namespaceSource = byName::get;
+    r.namespacesSource = () -> namespaces;
     r.readiness = () -> true;
     r.recompute();
     return r;
@@ -104,6 +106,7 @@ public class MeshRegistry {
     controlPlaneSource = () -> informers.list(MeshControlPlane.class);
     nodeSource = () -> informers.list(Node.class);
     namespaceSource = name -> informers.get(Namespace.class, name);
+    namespacesSource = () -> informers.list(Namespace.class);
     readiness = informers::allSynced;
     informers.startAll();
   }
@@ -151,6 +154,11 @@ public class MeshRegistry {
     return ns == null || ns.getMetadata().getLabels() == null
         ? Map.of()
         : ns.getMetadata().getLabels();
+  }
+
+  /** Every namespace, from the webhook's informer (the health report reads their labels). */
+  public Collection<Namespace> namespaces() {
+    return namespacesSource.get();
   }
 
   /** Native sidecars need kubelet 1.33+ on every node (auto mode); no nodes known: no. */

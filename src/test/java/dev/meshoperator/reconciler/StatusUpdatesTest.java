@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshoperator.api.v1alpha1.ComponentStatus;
 import dev.meshoperator.api.v1alpha1.GatewayStatus;
+import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
@@ -39,6 +40,7 @@ class StatusUpdatesTest {
           "2027-01-01T00:00:00Z",
           List.of(),
           List.of(gateway("istio-ingressgateway", "203.0.113.7")),
+          Optional.empty(),
           Optional.empty());
 
   private static GatewayStatus gateway(String name, String address) {
@@ -161,7 +163,8 @@ class StatusUpdatesTest {
             HEALTHY.certificateExpiry(),
             List.of(),
             HEALTHY.gateways(),
-            Optional.of(IstioCrdInventory.of(found)));
+            Optional.of(IstioCrdInventory.of(found)),
+            Optional.empty());
     var status = StatusUpdates.reconciled(cr, T1, observed);
     var c = status.condition(MeshControlPlaneStatus.ISTIO_CRDS).orElseThrow();
     assertThat(c.getStatus()).isEqualTo("True");
@@ -176,5 +179,63 @@ class StatusUpdatesTest {
         .isEqualTo(c);
     assertThat(StatusUpdates.failed(cr, T2, "boom").condition(MeshControlPlaneStatus.ISTIO_CRDS))
         .contains(c);
+  }
+
+  private static StatusUpdates.Observed withHealth(HealthStatus h) {
+    return new StatusUpdates.Observed(
+        HEALTHY.runningVersion(),
+        HEALTHY.components(),
+        true,
+        false,
+        HEALTHY.desiredVersion(),
+        Optional.empty(),
+        HEALTHY.certificateExpiry(),
+        List.of(),
+        HEALTHY.gateways(),
+        Optional.empty(),
+        Optional.ofNullable(h));
+  }
+
+  private static HealthStatus health(int without) {
+    var h = new HealthStatus();
+    h.namespaces = new HealthStatus.Group(1, List.of("shop"));
+    h.pods = 3;
+    h.upToDate = 3 - without;
+    h.withoutSidecar =
+        new HealthStatus.Group(without, without == 0 ? List.of() : List.of("shop/old-1"));
+    h.otherRevision = new HealthStatus.Group(0, List.of());
+    h.olderVersion = new HealthStatus.Group(0, List.of());
+    h.optedOut = 0;
+    return h;
+  }
+
+  @Test
+  void theHealthReportIsMergedAndUnchangedReportsWriteNothing() {
+    var first = StatusUpdates.reconciled(withStatus(null, 1), T0, withHealth(health(1)));
+    assertThat(first.getHealth()).isEqualTo(health(1));
+    var c = first.condition(MeshControlPlaneStatus.SIDECARS_UP_TO_DATE).orElseThrow();
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getReason()).isEqualTo("PodsNeedRestart");
+    assertThat(c.getMessage())
+        .contains("1 namespace enabled for revision")
+        .contains("1 without a sidecar (shop/old-1)");
+    // The same report later: the status is equal, so patchIfChanged writes nothing.
+    assertThat(StatusUpdates.reconciled(withStatus(first, 1), T1, withHealth(health(1))))
+        .isEqualTo(first);
+    // No report this time (pod cache not synced): the previous report and condition stand.
+    var noReport = StatusUpdates.reconciled(withStatus(first, 1), T1, withHealth(null));
+    assertThat(noReport).isEqualTo(first);
+    // A failure or a refusal carries the report over.
+    assertThat(StatusUpdates.failed(withStatus(first, 1), T1, "boom").getHealth())
+        .isEqualTo(health(1));
+    assertThat(StatusUpdates.refused(withStatus(first, 2), T1, "VersionRefused", "x").getHealth())
+        .isEqualTo(health(1));
+    // After the restart: True, with a new transition time.
+    var restarted = StatusUpdates.reconciled(withStatus(first, 1), T2, withHealth(health(0)));
+    var after = restarted.condition(MeshControlPlaneStatus.SIDECARS_UP_TO_DATE).orElseThrow();
+    assertThat(after.getStatus()).isEqualTo("True");
+    assertThat(after.getReason()).isEqualTo("SidecarsCurrent");
+    assertThat(after.getLastTransitionTime()).isEqualTo(T2.toString());
+    assertThat(restarted.getHealth().withoutSidecar.examples).isNull();
   }
 }

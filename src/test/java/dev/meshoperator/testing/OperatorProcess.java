@@ -6,10 +6,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,6 +48,17 @@ public final class OperatorProcess implements AutoCloseable {
   /** As {@link #start(String, Path, Path, Map)}, with the webhook on {@code webhookPort}. */
   public static OperatorProcess start(
       String name, Path kubeconfig, Path workDir, int webhookPort, Map<String, String> env) {
+    return start(name, kubeconfig, workDir, webhookPort, env, List.of("-Xmx256m"));
+  }
+
+  /** As above, with these JVM options instead of {@code -Xmx256m}. */
+  public static OperatorProcess start(
+      String name,
+      Path kubeconfig,
+      Path workDir,
+      int webhookPort,
+      Map<String, String> env,
+      List<String> jvmOptions) {
     Path jar = ProjectDir.get().resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: build with ./mvnw package first");
@@ -52,14 +66,13 @@ public final class OperatorProcess implements AutoCloseable {
     try {
       int managementPort = LocalControlPlane.freePort();
       Path log = workDir.resolve(name + ".log");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmOptions);
+      command.add("-jar");
+      command.add(jar.toString());
       ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx256m",
-                  "-jar",
-                  jar.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       Map<String, String> e = new LinkedHashMap<>();
       e.put("KUBECONFIG", kubeconfig.toString());
       e.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -89,6 +102,77 @@ public final class OperatorProcess implements AutoCloseable {
 
   public int managementPort() {
     return managementPort;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Resident set size (VmRSS of /proc/PID/status), in bytes; -1 once the process is gone. */
+  public long rssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+      return -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The heap in use right after a full GC (jcmd GC.run, then GC.heap_info): what the process
+   * retains, without the garbage of the moment. -1 when jcmd could not tell.
+   */
+  public long liveHeapBytes() {
+    jcmd("GC.run");
+    return heapUsedBytes(jcmd("GC.heap_info"));
+  }
+
+  /**
+   * The heap in use per GC.heap_info: G1 prints one "total ..K, used ..K" line, the Serial GC one
+   * per generation (young, tenured); all are summed. -1 when there is none.
+   */
+  public static long heapUsedBytes(String heapInfo) {
+    var m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(heapInfo);
+    long used = -1;
+    while (m.find()) {
+      used = Math.max(used, 0) + Long.parseLong(m.group(1)) * 1024;
+    }
+    return used;
+  }
+
+  /** The heap committed per GC.heap_info, summed over generations as {@link #heapUsedBytes}. */
+  public static long heapCommittedBytes(String heapInfo) {
+    var m = java.util.regex.Pattern.compile("total (\\d+)K, used \\d+K").matcher(heapInfo);
+    long total = -1;
+    while (m.find()) {
+      total = Math.max(total, 0) + Long.parseLong(m.group(1)) * 1024;
+    }
+    return total;
+  }
+
+  /** The output of {@code jcmd PID command}; "" on failure. */
+  public String jcmd(String command) {
+    try {
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  String.valueOf(pid()),
+                  command)
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   public boolean isAlive() {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TcpRelay implements AutoCloseable {
 
   private final ServerSocket server;
-  private final List<Integer> backends;
+  private volatile List<Integer> backends;
   private final AtomicInteger next = new AtomicInteger();
   private final Thread acceptor;
 
@@ -28,6 +28,14 @@ public final class TcpRelay implements AutoCloseable {
     this.acceptor = new Thread(this::accept, "tcp-relay-" + server.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /**
+   * Replaces the backends (new connections only), as endpoints change when a replacement pod
+   * becomes Ready: a replica is added once it is ready, never while it still starts.
+   */
+  public void backends(List<Integer> backendPorts) {
+    this.backends = List.copyOf(backendPorts);
   }
 
   public int port() {
@@ -67,6 +75,7 @@ public final class TcpRelay implements AutoCloseable {
   }
 
   private Socket connect() {
+    List<Integer> backends = this.backends;
     int start = Math.floorMod(next.getAndIncrement(), backends.size());
     for (int i = 0; i < backends.size(); i++) {
       int port = backends.get((start + i) % backends.size());

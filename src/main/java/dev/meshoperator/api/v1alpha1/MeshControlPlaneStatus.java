@@ -18,6 +18,9 @@ public class MeshControlPlaneStatus {
   /** Whether Istio's CRDs were installed by the operator or found installed by someone else. */
   public static final String ISTIO_CRDS = "IstioCRDs";
 
+  /** Whether every pod in the namespaces enabled for this revision runs its current sidecar. */
+  public static final String SIDECARS_UP_TO_DATE = "SidecarsUpToDate";
+
   private Long observedGeneration;
   private List<StatusCondition> conditions = new ArrayList<>();
   private String version;
@@ -36,6 +39,17 @@ public class MeshControlPlaneStatus {
   }
 
   private List<GatewayStatus> gateways = new ArrayList<>();
+
+  private HealthStatus health;
+
+  /** The health report: enabled namespaces and pods needing a restart (bounded). */
+  public HealthStatus getHealth() {
+    return health;
+  }
+
+  public void setHealth(HealthStatus health) {
+    this.health = health;
+  }
 
   /** Each enabled gateway: replicas and the Service's addresses. */
   public List<GatewayStatus> getGateways() {
@@ -116,7 +130,8 @@ public class MeshControlPlaneStatus {
         && Objects.equals(components, s.components)
         && Objects.equals(webhookCertificateExpiry, s.webhookCertificateExpiry)
         && Objects.equals(addons, s.addons)
-        && Objects.equals(gateways, s.gateways);
+        && Objects.equals(gateways, s.gateways)
+        && Objects.equals(health, s.health);
   }
 
   @Override
@@ -129,6 +144,7 @@ public class MeshControlPlaneStatus {
         components,
         webhookCertificateExpiry,
         addons,
-        gateways);
+        gateways,
+        health);
   }
 }
