@@ -29,7 +29,8 @@ final class GatewayApiCrds {
     String yaml = Files.readString(Path.of(lines[lines.length - 1]));
     for (String doc : yaml.split("(?m)^---\\s*$")) {
       if (!doc.isBlank()) {
-        admin.resource(Serialization.unmarshal(doc, CustomResourceDefinition.class))
+        admin
+            .resource(Serialization.unmarshal(doc, CustomResourceDefinition.class))
             .forceConflicts()
             .serverSideApply();
       }
@@ -38,9 +39,15 @@ final class GatewayApiCrds {
         "Gateway API CRDs Established",
         Duration.ofSeconds(60),
         () ->
-            admin.apiextensions().v1().customResourceDefinitions()
-                .withName("httproutes.gateway.networking.k8s.io").get().getStatus()
-                .getConditions().stream()
+            admin
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("httproutes.gateway.networking.k8s.io")
+                .get()
+                .getStatus()
+                .getConditions()
+                .stream()
                 .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")));
   }
 }

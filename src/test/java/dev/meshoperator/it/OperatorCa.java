@@ -47,10 +47,16 @@ final class OperatorCa {
             + " (the operator's intermediate), root "
             + root.getSubjectX500Principal());
     String rootPem =
-        qs.admin().configMaps().inNamespace("default").withName("istio-ca-root-cert").get()
-            .getData().get("root-cert.pem");
+        qs.admin()
+            .configMaps()
+            .inNamespace("default")
+            .withName("istio-ca-root-cert")
+            .get()
+            .getData()
+            .get("root-cert.pem");
     assertThat(rootPem.strip())
-        .isEqualTo(new String(Base64.getDecoder().decode(cacerts.getData().get("root-cert.pem"))).strip());
+        .isEqualTo(
+            new String(Base64.getDecoder().decode(cacerts.getData().get("root-cert.pem"))).strip());
   }
 
   private static X509Certificate pem(String b64) throws Exception {

@@ -83,13 +83,17 @@ class QuickStartIT {
           return istiod.isReady();
         });
     MeshControlPlane mcp = qs.awaitReady(MCP, TIMEOUT);
-    assertThat(mcp.getStatus().getGateways()).extracting(g -> g.name).contains("istio-ingressgateway");
+    assertThat(mcp.getStatus().getGateways())
+        .extracting(g -> g.name)
+        .contains("istio-ingressgateway");
     // istiod's own work with the operator's RBAC: the root cert in every namespace, and the
     // caBundle of the validating webhook the operator created for it.
     LocalControlPlane.waitFor(
         "istio-ca-root-cert in " + APP_NS + " (written by istiod)",
         TIMEOUT,
-        () -> qs.admin().configMaps().inNamespace(APP_NS).withName("istio-ca-root-cert").get() != null);
+        () ->
+            qs.admin().configMaps().inNamespace(APP_NS).withName("istio-ca-root-cert").get()
+                != null);
     LocalControlPlane.waitFor(
         "istiod to patch its validating webhook (caBundle, failurePolicy Fail)",
         TIMEOUT,
@@ -142,8 +146,7 @@ class QuickStartIT {
   @Test
   @Order(3)
   void istiodValidatesTheGatewayAndRefusesABrokenVirtualService() throws Exception {
-    String gateway =
-        Files.readString(ProjectDir.get().resolve("samples/bookinfo-gateway.yaml"));
+    String gateway = Files.readString(ProjectDir.get().resolve("samples/bookinfo-gateway.yaml"));
     Result ok = applyIn(APP_NS, gateway);
     assertOk(ok);
     Result broken = applyIn(APP_NS, BROKEN_VS);
@@ -152,8 +155,12 @@ class QuickStartIT {
     assertThat(broken.output())
         .contains("admission webhook \"validation.istio.io\" denied the request")
         .contains("(unclosed");
-    assertThat(qs.admin().genericKubernetesResources("networking.istio.io/v1", "VirtualService")
-            .inNamespace(APP_NS).withName("broken").get())
+    assertThat(
+            qs.admin()
+                .genericKubernetesResources("networking.istio.io/v1", "VirtualService")
+                .inNamespace(APP_NS)
+                .withName("broken")
+                .get())
         .isNull();
   }
 
@@ -206,20 +213,33 @@ class QuickStartIT {
   @Order(7)
   void gatewayApiVariantIsAcceptedByIstiod() throws Exception {
     GatewayApiCrds.install(qs.admin());
-    String yaml =
-        Files.readString(ProjectDir.get().resolve("samples/bookinfo-gateway-api.yaml"));
+    String yaml = Files.readString(ProjectDir.get().resolve("samples/bookinfo-gateway-api.yaml"));
     assertOk(applyIn(APP_NS, yaml));
     // istiod's Gateway API controller (leader-elected, with the operator's RBAC) accepts them.
     LocalControlPlane.waitFor(
         "istiod to accept the Gateway and the HTTPRoute",
         TIMEOUT,
         () -> {
-          String gw = qs.kubectl("get", "gateway.gateway.networking.k8s.io", "-n", APP_NS,
-                  "bookinfo-gateway", "-o", "jsonpath={.status.conditions[?(@.type=='Accepted')].status}")
-              .output();
-          String route = qs.kubectl("get", "httproute", "-n", APP_NS, "bookinfo", "-o",
-                  "jsonpath={.status.parents[0].conditions[?(@.type=='Accepted')].status}")
-              .output();
+          String gw =
+              qs.kubectl(
+                      "get",
+                      "gateway.gateway.networking.k8s.io",
+                      "-n",
+                      APP_NS,
+                      "bookinfo-gateway",
+                      "-o",
+                      "jsonpath={.status.conditions[?(@.type=='Accepted')].status}")
+                  .output();
+          String route =
+              qs.kubectl(
+                      "get",
+                      "httproute",
+                      "-n",
+                      APP_NS,
+                      "bookinfo",
+                      "-o",
+                      "jsonpath={.status.parents[0].conditions[?(@.type=='Accepted')].status}")
+                  .output();
           return gw.equals("True") && route.equals("True");
         });
   }
@@ -230,7 +250,11 @@ class QuickStartIT {
     int startsBefore = istiod.starts();
     assertOk(
         qs.kubectl(
-            "patch", "meshcontrolplane", MCP, "--type=merge", "-p",
+            "patch",
+            "meshcontrolplane",
+            MCP,
+            "--type=merge",
+            "-p",
             "{\"spec\":{\"certificateAuthority\":\"operator\"}}"));
     LocalControlPlane.waitFor(
         "the operator's cacerts and istiod restarted on the roll",
@@ -249,28 +273,43 @@ class QuickStartIT {
   void uninstallRemovesEverythingItMade() {
     assertOk(
         qs.kubectl(
-            "patch", "meshcontrolplane", MCP, "--type=merge", "-p",
+            "patch",
+            "meshcontrolplane",
+            MCP,
+            "--type=merge",
+            "-p",
             "{\"spec\":{\"purgeIstioCrdsOnDelete\":true}}"));
     Map<String, Set<String>> during = ClusterScoped.list(qs.admin());
-    System.err.println("[quickstart-it] cluster-scoped objects added by the install: "
-        + ClusterScoped.added(clusterScopedBefore, during));
+    System.err.println(
+        "[quickstart-it] cluster-scoped objects added by the install: "
+            + ClusterScoped.added(clusterScopedBefore, during));
     assertOk(qs.kubectl("delete", "meshcontrolplane", MCP, "--timeout=180s"));
     LocalControlPlane.waitFor(
         "control plane, gateways and addons gone from " + NS,
         TIMEOUT,
-        () -> qs.admin().apps().deployments().inNamespace(NS).list().getItems().isEmpty()
-            && qs.admin().services().inNamespace(NS).list().getItems().isEmpty());
+        () ->
+            qs.admin().apps().deployments().inNamespace(NS).list().getItems().isEmpty()
+                && qs.admin().services().inNamespace(NS).list().getItems().isEmpty());
     LocalControlPlane.waitFor(
         "every cluster-scoped object of the install gone (Istio CRDs purged)",
         TIMEOUT,
-        () -> ClusterScoped.added(clusterScopedBefore, ClusterScoped.list(qs.admin()))
-            .keySet().stream().allMatch(k -> k.equals("CustomResourceDefinition")
-                && ClusterScoped.added(clusterScopedBefore, ClusterScoped.list(qs.admin()))
-                    .get(k).stream().allMatch(n -> n.endsWith("gateway.networking.k8s.io"))));
+        () ->
+            ClusterScoped.added(clusterScopedBefore, ClusterScoped.list(qs.admin()))
+                .keySet()
+                .stream()
+                .allMatch(
+                    k ->
+                        k.equals("CustomResourceDefinition")
+                            && ClusterScoped.added(
+                                    clusterScopedBefore, ClusterScoped.list(qs.admin()))
+                                .get(k)
+                                .stream()
+                                .allMatch(n -> n.endsWith("gateway.networking.k8s.io"))));
     Map<String, Set<String>> after = ClusterScoped.list(qs.admin());
-    System.err.println("[quickstart-it] cluster-scoped objects left after the uninstall "
-        + "(the test's own Gateway API CRDs and namespace only): "
-        + ClusterScoped.added(clusterScopedBefore, after));
+    System.err.println(
+        "[quickstart-it] cluster-scoped objects left after the uninstall "
+            + "(the test's own Gateway API CRDs and namespace only): "
+            + ClusterScoped.added(clusterScopedBefore, after));
     assertOk(qs.kubectl("delete", "namespace", NS, "--timeout=120s"));
     assertThat(qs.admin().namespaces().withName(NS).get()).isNull();
   }
@@ -304,8 +343,14 @@ class QuickStartIT {
   }
 
   private static ValidatingWebhookConfiguration validator() {
-    return qs.admin().admissionRegistration().v1().validatingWebhookConfigurations().list()
-        .getItems().stream()
+    return qs
+        .admin()
+        .admissionRegistration()
+        .v1()
+        .validatingWebhookConfigurations()
+        .list()
+        .getItems()
+        .stream()
         .filter(v -> v.getMetadata().getName().startsWith("istio-validator"))
         .findFirst()
         .orElse(null);

@@ -44,19 +44,27 @@ public final class Demo {
       System.exit(2);
     }
     int exit = 0;
-    step("Starting the local cluster in its own network namespace, the operator as its ServiceAccount");
+    step(
+        "Starting the local cluster in its own network namespace, the operator as its ServiceAccount");
     QuickStartCluster qs = QuickStartCluster.start();
     Runtime.getRuntime().addShutdownHook(new Thread(qs::close));
     IstiodProcess istiod = null;
     try {
       step("kubectl apply -f samples/meshcontrolplane-demo.yaml");
-      print(qs.kubectl("apply", "-f", project.resolve("samples/meshcontrolplane-demo.yaml").toString()));
+      print(
+          qs.kubectl(
+              "apply", "-f", project.resolve("samples/meshcontrolplane-demo.yaml").toString()));
       istiod = qs.istiod("istiod");
       IstiodProcess i = istiod;
       LocalControlPlane.waitFor("the real istiod ready", Duration.ofMinutes(4), i::isReady);
       qs.awaitReady("default", Duration.ofMinutes(4));
-      step("The real istiod (pilot-discovery " + version() + ") is Ready: GET /ready -> "
-          + istiod.get("/ready").statusCode() + "; log " + istiod.log());
+      step(
+          "The real istiod (pilot-discovery "
+              + version()
+              + ") is Ready: GET /ready -> "
+              + istiod.get("/ready").statusCode()
+              + "; log "
+              + istiod.log());
       print(qs.kubectl("get", "meshcontrolplanes"));
       print(qs.kubectl("get", "deployments,services", "-n", NS));
 
@@ -72,24 +80,29 @@ public final class Demo {
             return ds.size() == 6
                 && ds.stream()
                     .allMatch(
-                        d -> d.getStatus() != null
-                            && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()));
+                        d ->
+                            d.getStatus() != null
+                                && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()));
           });
       step("The Bookinfo pods, each with its injected istio-proxy (native sidecar)");
       print(
           qs.kubectl(
-              "get", "pods", "-o",
+              "get",
+              "pods",
+              "-o",
               "custom-columns=POD:.metadata.name,READY:.status.conditions[?(@.type=='Ready')].status,"
                   + "INIT+SIDECARS:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name"));
 
       step("kubectl apply -f samples/bookinfo-gateway.yaml (validated by istiod's webhook)");
-      Result gw = qs.apply("default", Files.readString(project.resolve("samples/bookinfo-gateway.yaml")));
+      Result gw =
+          qs.apply("default", Files.readString(project.resolve("samples/bookinfo-gateway.yaml")));
       print(gw);
       require(gw.exitCode() == 0, "the Bookinfo Gateway was refused");
       step("A broken VirtualService (uri regex \"(unclosed\"): istiod must refuse it");
       Result broken = qs.apply("default", BROKEN_VS);
       print(broken);
-      require(broken.exitCode() != 0 && broken.output().contains("validation.istio.io"),
+      require(
+          broken.exitCode() != 0 && broken.output().contains("validation.istio.io"),
           "the broken VirtualService was not refused by istiod");
 
       step("istioctl analyze --all-namespaces (the real istioctl)");
@@ -104,41 +117,72 @@ public final class Demo {
 
       step("GATEWAY_URL, from the ingress gateway's status");
       qs.assignLoadBalancerAddress(NS, "istio-ingressgateway", LB_IP);
-      LocalControlPlane.waitFor("the gateway address in status", Duration.ofMinutes(2),
+      LocalControlPlane.waitFor(
+          "the gateway address in status",
+          Duration.ofMinutes(2),
           () -> !ingressAddress(qs).isEmpty());
       String url = ingressAddress(qs) + ":80";
       System.out.println("export GATEWAY_URL=" + url);
-      System.out.println("Stated plainly: no container runtime runs here, so no Envoy serves "
-          + "http://" + url + "/productpage. The harness played the load balancer (the address is on "
-          + "the cluster's network namespace loopback); what istiod would push to that gateway is below.");
+      System.out.println(
+          "Stated plainly: no container runtime runs here, so no Envoy serves "
+              + "http://"
+              + url
+              + "/productpage. The harness played the load balancer (the address is on "
+              + "the cluster's network namespace loopback); what istiod would push to that gateway is below.");
       step("istiod's view of the route (GET /debug/configz, Gateway and VirtualService kinds)");
       String configz = istiod.get("/debug/configz").body();
-      configz.lines()
-          .filter(l -> l.contains("\"kind\"") || l.contains("\"name\"") || l.contains("\"uri\"")
-              || l.contains("\"host\"") || l.contains("exact") || l.contains("prefix"))
+      configz
+          .lines()
+          .filter(
+              l ->
+                  l.contains("\"kind\"")
+                      || l.contains("\"name\"")
+                      || l.contains("\"uri\"")
+                      || l.contains("\"host\"")
+                      || l.contains("exact")
+                      || l.contains("prefix"))
           .filter(l -> !l.contains("managedFields"))
           .limit(60)
           .forEach(System.out::println);
       step("istiod's registry (GET /debug/registryz): Bookinfo's services");
-      istiod.get("/debug/registryz").body().lines()
+      istiod
+          .get("/debug/registryz")
+          .body()
+          .lines()
           .filter(l -> l.contains("\"hostname\"") && l.contains(".default.svc"))
           .forEach(System.out::println);
 
       step("Uninstall: kubectl delete meshcontrolplane default (purgeIstioCrdsOnDelete: true)");
-      print(qs.kubectl("patch", "meshcontrolplane", "default", "--type=merge", "-p",
-          "{\"spec\":{\"purgeIstioCrdsOnDelete\":true}}"));
+      print(
+          qs.kubectl(
+              "patch",
+              "meshcontrolplane",
+              "default",
+              "--type=merge",
+              "-p",
+              "{\"spec\":{\"purgeIstioCrdsOnDelete\":true}}"));
       print(qs.kubectl("delete", "meshcontrolplane", "default", "--timeout=180s"));
-      LocalControlPlane.waitFor("the control plane gone", Duration.ofMinutes(3),
+      LocalControlPlane.waitFor(
+          "the control plane gone",
+          Duration.ofMinutes(3),
           () -> qs.admin().apps().deployments().inNamespace(NS).list().getItems().isEmpty());
       print(qs.kubectl("delete", "namespace", NS, "--timeout=120s"));
       step("Left behind (Istio's CRDs, webhooks, cluster roles): nothing");
-      print(qs.kubectl("get", "crd,clusterroles,clusterrolebindings,validatingwebhookconfigurations,"
-          + "mutatingwebhookconfigurations", "-l", "app.kubernetes.io/managed-by=istio-operator"));
+      print(
+          qs.kubectl(
+              "get",
+              "crd,clusterroles,clusterrolebindings,validatingwebhookconfigurations,"
+                  + "mutatingwebhookconfigurations",
+              "-l",
+              "app.kubernetes.io/managed-by=istio-operator"));
       print(qs.kubectl("get", "crd", "-o", "name"));
     } catch (RuntimeException e) {
       System.err.println("Demo failed: " + e.getMessage());
-      System.err.println("Operator log (" + qs.operator().log() + "):\n"
-          + LocalControlPlane.tail(qs.operator().log()));
+      System.err.println(
+          "Operator log ("
+              + qs.operator().log()
+              + "):\n"
+              + LocalControlPlane.tail(qs.operator().log()));
       if (istiod != null) {
         System.err.println("istiod log (" + istiod.log() + "):\n" + istiod.logTail());
       }
@@ -151,7 +195,8 @@ public final class Demo {
     System.out.println(
         left == 0
             ? "\nStopped cleanly: no processes left. Demo took "
-                + Duration.between(t0, Instant.now()).toSeconds() + " s."
+                + Duration.between(t0, Instant.now()).toSeconds()
+                + " s."
             : "\nWARNING: " + left + " processes left");
     System.exit(exit != 0 ? exit : (left == 0 ? 0 : 1));
   }
@@ -159,7 +204,11 @@ public final class Demo {
   private static String ingressAddress(QuickStartCluster qs) {
     var cr = qs.admin().resources(MeshControlPlane.class).withName("default").get();
     return cr.getStatus().getGateways().stream()
-        .filter(g -> "istio-ingressgateway".equals(g.name) && g.addresses != null && !g.addresses.isEmpty())
+        .filter(
+            g ->
+                "istio-ingressgateway".equals(g.name)
+                    && g.addresses != null
+                    && !g.addresses.isEmpty())
         .map(g -> g.addresses.get(0))
         .findFirst()
         .orElse("");
@@ -167,8 +216,11 @@ public final class Demo {
 
   private static String version() {
     try {
-      Process p = new ProcessBuilder(IstioBinaries.dir().resolve("pilot-discovery").toString(),
-          "version", "--short").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  IstioBinaries.dir().resolve("pilot-discovery").toString(), "version", "--short")
+              .redirectErrorStream(true)
+              .start();
       return new String(p.getInputStream().readAllBytes()).strip();
     } catch (java.io.IOException e) {
       return "?";

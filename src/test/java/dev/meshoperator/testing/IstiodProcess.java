@@ -50,10 +50,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>the API credentials a pod gets (its {@code kube-api-access} volume): a TokenRequest token
  *       of the Deployment's ServiceAccount, so istiod runs with exactly the RBAC the operator
  *       granted, in a kubeconfig passed as {@code KUBECONFIG};
- *   <li>its listeners on the namespace's 127.0.0.1 at the container ports, and the istiod
- *       Service's ClusterIP (put on the namespace's loopback) forwarded port by port to the target
- *       ports, as kube-proxy does: the apiserver's calls to the validating webhook ({@code
- *       service:} reference, ClusterIP:443) reach istiod's 15017.
+ *   <li>its listeners on the namespace's 127.0.0.1 at the container ports, and the istiod Service's
+ *       ClusterIP (put on the namespace's loopback) forwarded port by port to the target ports, as
+ *       kube-proxy does: the apiserver's calls to the validating webhook ({@code service:}
+ *       reference, ClusterIP:443) reach istiod's 15017.
  * </ul>
  *
  * When the operator rolls the Deployment (its pod template changes), the process is stopped and
@@ -208,7 +208,9 @@ public final class IstiodProcess implements AutoCloseable {
       try {
         Thread.sleep(1000);
         Deployment d = deployment();
-        if (d != null && !closed && !Serialization.asJson(d.getSpec().getTemplate()).equals(template)) {
+        if (d != null
+            && !closed
+            && !Serialization.asJson(d.getSpec().getTemplate()).equals(template)) {
           LocalControlPlane.log("istiod Deployment " + name + " rolled: restarting istiod");
           restart();
         }
@@ -280,7 +282,8 @@ public final class IstiodProcess implements AutoCloseable {
       Files.createDirectories(dir);
       mounts.put(m.getMountPath(), dir.toString());
       if (v.getSecret() != null) {
-        Secret s = admin.secrets().inNamespace(namespace).withName(v.getSecret().getSecretName()).get();
+        Secret s =
+            admin.secrets().inNamespace(namespace).withName(v.getSecret().getSecretName()).get();
         if (s != null && s.getData() != null) {
           Map<String, byte[]> data = new LinkedHashMap<>();
           s.getData().forEach((k, b64) -> data.put(k, Base64.getDecoder().decode(b64)));
@@ -339,8 +342,13 @@ public final class IstiodProcess implements AutoCloseable {
   /** The container's env, resolved as the kubelet would for one of the Deployment's pods. */
   private Map<String, String> env(PodTemplateSpec t, Container c, Map<String, String> mounts) {
     String podName =
-        admin.pods().inNamespace(namespace).withLabels(t.getMetadata().getLabels()).list()
-            .getItems().stream()
+        admin
+            .pods()
+            .inNamespace(namespace)
+            .withLabels(t.getMetadata().getLabels())
+            .list()
+            .getItems()
+            .stream()
             .map(p -> p.getMetadata().getName())
             .findFirst()
             .orElse(name + "-local");
@@ -364,8 +372,7 @@ public final class IstiodProcess implements AutoCloseable {
         value =
             q == null
                 ? null
-                : String.valueOf(
-                    (long) Math.ceil(Quantity.getAmountInBytes(q).doubleValue()));
+                : String.valueOf((long) Math.ceil(Quantity.getAmountInBytes(q).doubleValue()));
       }
       if (value == null) {
         continue;

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * A network namespace made by the harness ({@code ip netns add iop-<kind>-<pid>}) with only its own
  * loopback, and the Unix-socket relays that join it to this JVM's loopback (the file system is
- * shared by every network namespace, loopback is not): no veth, no address outside loopback on
- * this machine.
+ * shared by every network namespace, loopback is not): no veth, no address outside loopback on this
+ * machine.
  *
  * <p>Addresses put on the namespace's {@code lo} (a Service's ClusterIP, say) are local to it;
  * every other address is unreachable there (no route), so nothing run inside can leave it.

@@ -50,8 +50,8 @@ public final class OperatorProcess implements AutoCloseable {
 
   /**
    * As {@link #start(String, Path, Path, int, Map)}, inside {@code netns} when not null (the
-   * cluster's namespace, where the apiserver reaches its webhook at 127.0.0.1); its management
-   * port is then exposed on this JVM's loopback at the same number.
+   * cluster's namespace, where the apiserver reaches its webhook at 127.0.0.1); its management port
+   * is then exposed on this JVM's loopback at the same number.
    */
   public static OperatorProcess start(
       String name,

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * service:} reference, so at the ClusterIP's port 443), and a ClusterIP must not be dialled on this
  * machine. In the namespace the ClusterIP is an address on its loopback, forwarded to istiod's
  * 15017; every other 10.x address has no route there. The test JVM stays outside (Maven resolved
- * its dependencies as usual) and reaches the apiserver, the operator's management port and
- * istiod's debug port through Unix-socket relays, at the same 127.0.0.1 ports.
+ * its dependencies as usual) and reaches the apiserver, the operator's management port and istiod's
+ * debug port through Unix-socket relays, at the same 127.0.0.1 ports.
  */
 public final class QuickStartCluster implements AutoCloseable {
 
@@ -114,7 +114,9 @@ public final class QuickStartCluster implements AutoCloseable {
     return istiod;
   }
 
-  /** Waits for a condition of the MeshControlPlane to be True, failing early if the operator died. */
+  /**
+   * Waits for a condition of the MeshControlPlane to be True, failing early if the operator died.
+   */
   public MeshControlPlane awaitCondition(String mcp, String type, Duration timeout) {
     LocalControlPlane.waitFor(
         "MeshControlPlane " + mcp + " " + type,
