@@ -355,6 +355,7 @@ public class MeshControlPlaneReconciler
   private final MeshCaSecrets meshCa;
   private final ControlPlaneNamespaces namespaces;
   private final IstioCrdPurge crds;
+  private final GatewayClassCleanup gatewayClasses;
 
   /** The mesh CA is looked at least this often, whatever its own schedule says. */
   private static final Duration MAX_CA_CHECK = Duration.ofHours(6);
@@ -373,7 +374,8 @@ public class MeshControlPlaneReconciler
       WebhookCertificateManager certificates,
       MeshCaSecrets meshCa,
       ControlPlaneNamespaces namespaces,
-      IstioCrdPurge crds) {
+      IstioCrdPurge crds,
+      GatewayClassCleanup gatewayClasses) {
     this.clock = clock;
     this.events = events;
     this.config = config;
@@ -381,6 +383,7 @@ public class MeshControlPlaneReconciler
     this.meshCa = meshCa;
     this.namespaces = namespaces;
     this.crds = crds;
+    this.gatewayClasses = gatewayClasses;
   }
 
   /**
@@ -566,7 +569,8 @@ public class MeshControlPlaneReconciler
    * What garbage collection cannot do. Every managed object, cluster-scoped ones included, is owned
    * by the (cluster-scoped) CR and goes with it; left are the mesh CA root in the operator's
    * namespace, shared by the control planes of one mesh namespace, and Istio's CRDs, shared by all
-   * control planes and deleted only on request.
+   * control planes and deleted only on request, and the GatewayClasses istiod made (no owner),
+   * deleted with the last control plane.
    */
   @Override
   public DeleteControl cleanup(MeshControlPlane cr, Context<MeshControlPlane> context) {
@@ -584,6 +588,10 @@ public class MeshControlPlaneReconciler
                       MeshNames.namespace(o).equals(MeshNames.namespace(cr))
                           && MeshCaSecrets.wanted(o));
       meshCa.cleanup(cr, shared);
+    }
+    if (others.stream().allMatch(o -> o.getMetadata().getDeletionTimestamp() != null)) {
+      int classes = gatewayClasses.deleteIstiodClasses();
+      LOG.infof("Deleted %d GatewayClasses istiod had created", classes);
     }
     if (cr.getSpec() != null && Boolean.TRUE.equals(cr.getSpec().purgeIstioCrdsOnDelete)) {
       List<String> remaining =
