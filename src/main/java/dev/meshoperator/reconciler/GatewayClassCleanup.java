@@ -1,9 +1,16 @@
 package dev.meshoperator.reconciler;
 
+import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.model.MeshNames;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -30,10 +37,42 @@ public class GatewayClassCleanup {
           "istio-agentgateway", "istio.io/agentgateway-controller",
           "istio-agentgateway-waypoint", "istio.io/agentgateway-waypoint-controller");
 
-  private final KubernetesClient client;
+  /**
+   * How long the cleanup waits for istiod's pods to go; past it (pods stuck terminating on a lost
+   * node, say) it goes on rather than block the uninstall.
+   */
+  static final Duration MAX_ISTIOD_STOP = Duration.ofSeconds(60);
 
-  public GatewayClassCleanup(KubernetesClient client) {
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  public GatewayClassCleanup(KubernetesClient client, Clock clock) {
     this.client = client;
+    this.clock = clock;
+  }
+
+  /**
+   * Deletes the control plane's istiod Deployment, foreground (it stays until its pods are gone),
+   * and tells whether it is gone: a running istiod recreates a deleted builtin class at once (the
+   * real one did), so the classes can go only after it.
+   */
+  public boolean istiodStopped(MeshControlPlane cr) {
+    var istiod =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(MeshNames.namespace(cr))
+            .withName(MeshNames.istiod(cr));
+    Deployment d = istiod.get();
+    if (d == null) {
+      return true;
+    }
+    if (d.getMetadata().getDeletionTimestamp() != null) {
+      Instant since = Instant.parse(d.getMetadata().getDeletionTimestamp());
+      return since.plus(MAX_ISTIOD_STOP).isBefore(clock.instant());
+    }
+    istiod.withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+    return false;
   }
 
   /** Deletes istiod's builtin GatewayClasses; returns how many. None when the CRD is absent. */

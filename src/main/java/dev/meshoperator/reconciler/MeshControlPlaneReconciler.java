@@ -357,6 +357,9 @@ public class MeshControlPlaneReconciler
   private final IstioCrdPurge crds;
   private final GatewayClassCleanup gatewayClasses;
 
+  /** While the last control plane's istiod is stopping, cleanup looks again this often. */
+  private static final Duration ISTIOD_STOP_CHECK = Duration.ofSeconds(2);
+
   /** The mesh CA is looked at least this often, whatever its own schedule says. */
   private static final Duration MAX_CA_CHECK = Duration.ofHours(6);
 
@@ -580,6 +583,10 @@ public class MeshControlPlaneReconciler
             .list()
             .filter(o -> !o.getMetadata().getUid().equals(cr.getMetadata().getUid()))
             .toList();
+    boolean last = others.stream().allMatch(o -> o.getMetadata().getDeletionTimestamp() != null);
+    if (last && !gatewayClasses.istiodStopped(cr)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(ISTIOD_STOP_CHECK.toMillis());
+    }
     if (MeshCaSecrets.wanted(cr)) {
       boolean shared =
           others.stream()
@@ -589,7 +596,7 @@ public class MeshControlPlaneReconciler
                           && MeshCaSecrets.wanted(o));
       meshCa.cleanup(cr, shared);
     }
-    if (others.stream().allMatch(o -> o.getMetadata().getDeletionTimestamp() != null)) {
+    if (last) {
       int classes = gatewayClasses.deleteIstiodClasses();
       LOG.infof("Deleted %d GatewayClasses istiod had created", classes);
     }

@@ -208,13 +208,16 @@ public final class IstiodProcess implements AutoCloseable {
       try {
         Thread.sleep(1000);
         Deployment d = deployment();
-        if (d == null && process != null && process.isAlive()) {
-          // The Deployment is gone (uninstall): its pods, this process, go with it.
+        if ((d == null || d.getMetadata().getDeletionTimestamp() != null)
+            && process != null
+            && process.isAlive()) {
+          // The Deployment is going (uninstall): its pods, this process, go with it.
           LocalControlPlane.log("istiod Deployment " + name + " deleted: stopping istiod");
           stopProcess();
           continue;
         }
         if (d != null
+            && d.getMetadata().getDeletionTimestamp() == null
             && !closed
             && !Serialization.asJson(d.getSpec().getTemplate()).equals(template)) {
           LocalControlPlane.log("istiod Deployment " + name + " rolled: restarting istiod");
