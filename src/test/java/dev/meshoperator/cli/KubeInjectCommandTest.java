@@ -201,7 +201,7 @@ class KubeInjectCommandTest {
             spec:
               namespace: mesh
               hub: registry.example.com/istio
-              tag: 1.29.3-distroless
+              tag: 1.29.6-distroless
               proxy:
                 nativeSidecars: "off"
                 logLevel: debug
@@ -209,7 +209,7 @@ class KubeInjectCommandTest {
     Run r = runWithInput(DEPLOYMENT, "-f", "-", "--control-plane", cp.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out())
-        .contains("image: registry.example.com/istio/proxyv2:1.29.3-distroless")
+        .contains("image: registry.example.com/istio/proxyv2:1.29.6-distroless")
         .contains("istio.io/rev: canary")
         .contains("istiod-canary.mesh.svc:15012")
         .contains("--proxyLogLevel=debug")
@@ -234,7 +234,7 @@ class KubeInjectCommandTest {
             apiVersion: meshoperator.dev/v1alpha1
             kind: MeshControlPlane
             metadata: {name: canary}
-            spec: {namespace: mesh, hub: registry.example.com/istio, tag: "1.29.3"}
+            spec: {namespace: mesh, hub: registry.example.com/istio, tag: "1.29.6"}
             """);
     InjectionSettings s =
         settings(
@@ -248,7 +248,7 @@ class KubeInjectCommandTest {
             "stable",
             "--native-sidecars=false");
     assertThat(s.hub()).isEqualTo("my.registry/istio");
-    assertThat(s.tag()).isEqualTo("1.29.3");
+    assertThat(s.tag()).isEqualTo("1.29.6");
     assertThat(s.revision()).isEqualTo("stable");
     assertThat(s.caAddress()).isEqualTo("istiod-stable.mesh.svc:15012");
     assertThat(s.nativeSidecars()).isFalse();

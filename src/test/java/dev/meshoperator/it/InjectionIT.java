@@ -48,7 +48,7 @@ class InjectionIT {
         apiVersion: meshoperator.dev/v1alpha1
         kind: MeshControlPlane
         metadata: {name: blue}
-        spec: {profile: minimal, namespace: mesh-blue, version: 1.30.2, proxy: {logLevel: debug}}
+        spec: {profile: minimal, namespace: mesh-blue, version: 1.29.6, proxy: {logLevel: debug}}
         """);
     for (String name : List.of("blue")) {
       await()
@@ -274,7 +274,7 @@ class InjectionIT {
         .as("containers; annotations %s", p.getMetadata().getAnnotations())
         .contains("istio-proxy");
     Container proxy = proxy(p);
-    assertThat(proxy.getImage()).isEqualTo("docker.io/istio/proxyv2:1.30.2");
+    assertThat(proxy.getImage()).isEqualTo("docker.io/istio/proxyv2:1.29.6");
     assertThat(env(proxy, "CA_ADDR")).isEqualTo("istiod-blue.mesh-blue.svc:15012");
     assertThat(proxy.getArgs()).contains("--proxyLogLevel=debug");
     assertThat(p.getMetadata().getAnnotations()).containsEntry("istio.io/rev", "blue");

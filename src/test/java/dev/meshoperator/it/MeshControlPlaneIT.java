@@ -271,13 +271,13 @@ class MeshControlPlaneIT {
   @Test
   @Order(4)
   void versionChangeRollsIstiodToTheNewImage() {
-    patchSpec("default", "{\"spec\":{\"version\":\"1.30.2\"}}");
+    patchSpec("default", "{\"spec\":{\"version\":\"1.29.6\"}}");
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
               var mcp = get("default");
-              assertThat(mcp.getStatus().getVersion()).isEqualTo("1.30.2");
+              assertThat(mcp.getStatus().getVersion()).isEqualTo("1.29.6");
               assertThat(mcp.getStatus().condition(MeshControlPlaneStatus.READY))
                   .get()
                   .extracting(StatusCondition::getStatus)
@@ -296,7 +296,7 @@ class MeshControlPlaneIT {
                 .getContainers()
                 .get(0)
                 .getImage())
-        .isEqualTo("docker.io/istio/pilot:1.30.2");
+        .isEqualTo("docker.io/istio/pilot:1.29.6");
     var events =
         admin.v1().events().inNamespace("default").list().getItems().stream()
             .filter(e -> "default".equals(e.getInvolvedObject().getName()))
@@ -314,7 +314,13 @@ class MeshControlPlaneIT {
     assertThat(refused.getStatus().condition(MeshControlPlaneStatus.RECONCILED).get().getMessage())
         .contains("1.99.0 is not supported")
         .contains("1.30.3");
-    patchSpec("default", "{\"spec\":{\"version\":\"1.28.4\"}}");
+    // Back on 1.30.3, a move to 1.28 skips a minor release downwards.
+    patchSpec("default", "{\"spec\":{\"version\":\"1.30.3\"}}");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> assertThat(get("default").getStatus().getVersion()).isEqualTo("1.30.3"));
+    patchSpec("default", "{\"spec\":{\"version\":\"1.28.10\"}}");
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
@@ -339,7 +345,7 @@ class MeshControlPlaneIT {
                 .getContainers()
                 .get(0)
                 .getImage())
-        .isEqualTo("docker.io/istio/pilot:1.30.2");
+        .isEqualTo("docker.io/istio/pilot:1.30.3");
     patchSpec("default", "{\"spec\":{\"version\":\"1.30.3\"}}");
     awaitCondition("default", MeshControlPlaneStatus.RECONCILED, "True");
   }
@@ -352,7 +358,7 @@ class MeshControlPlaneIT {
         apiVersion: meshoperator.dev/v1alpha1
         kind: MeshControlPlane
         metadata: {name: canary}
-        spec: {profile: minimal, version: 1.30.2, namespace: istio-system}
+        spec: {profile: minimal, version: 1.29.6, namespace: istio-system}
         """);
     awaitCondition("canary", MeshControlPlaneStatus.READY, "True");
     assertThat(

@@ -18,11 +18,11 @@ class ControlPlaneTest {
                 "ns",
                 "m",
                 s -> {
-                  s.setVersion("1.29.3");
+                  s.setVersion("1.29.6");
                   s.setHub("registry.example/istio");
                 }));
-    assertThat(cp.tag()).isEqualTo("1.29.3");
-    assertThat(cp.istiod().image()).isEqualTo("registry.example/istio/pilot:1.29.3");
+    assertThat(cp.tag()).isEqualTo("1.29.6");
+    assertThat(cp.istiod().image()).isEqualTo("registry.example/istio/pilot:1.29.6");
   }
 
   @Test

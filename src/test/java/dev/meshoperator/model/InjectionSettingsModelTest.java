@@ -121,7 +121,7 @@ class InjectionSettingsModelTest {
                 "mesh-ns",
                 "canary",
                 s -> {
-                  s.setVersion("1.30.2");
+                  s.setVersion("1.29.6");
                   s.meshConfig =
                       Map.of(
                           "trustDomain",
@@ -131,7 +131,7 @@ class InjectionSettingsModelTest {
                 }));
     var settings = InjectionSettingsModel.settings(cp, true);
     assertThat(settings.hub()).isEqualTo("docker.io/istio");
-    assertThat(settings.tag()).isEqualTo("1.30.2");
+    assertThat(settings.tag()).isEqualTo("1.29.6");
     assertThat(settings.revision()).isEqualTo("canary");
     assertThat(settings.caAddress()).isEqualTo("istiod-canary.mesh-ns.svc:15012");
     assertThat(settings.trustDomain()).isEqualTo("example.org");

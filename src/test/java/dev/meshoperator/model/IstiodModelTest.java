@@ -63,13 +63,13 @@ class IstiodModelTest {
 
   @Test
   void deploymentRunsPilotImageWithIstiodsPortsProbeAndSecurity() {
-    var d = IstiodModel.deployment(cp(s -> s.setVersion("1.30.2")));
+    var d = IstiodModel.deployment(cp(s -> s.setVersion("1.29.6")));
     assertThat(d.getMetadata().getName()).isEqualTo("istiod");
     var pod = d.getSpec().getTemplate().getSpec();
     assertThat(pod.getServiceAccountName()).isEqualTo("istiod");
     var c = pod.getContainers().get(0);
     assertThat(c.getName()).isEqualTo("discovery");
-    assertThat(c.getImage()).isEqualTo("docker.io/istio/pilot:1.30.2");
+    assertThat(c.getImage()).isEqualTo("docker.io/istio/pilot:1.29.6");
     assertThat(c.getPorts())
         .extracting(p -> p.getContainerPort())
         .containsExactly(8080, 15010, 15012, 15017, 15014);

@@ -9,8 +9,8 @@ public final class IstioVersions {
   /** The newest supported stable release; the CRD's default for {@code spec.version}. */
   public static final String DEFAULT = "1.30.3";
 
-  /** Supported releases, oldest first. */
-  public static final List<String> SUPPORTED = List.of("1.28.4", "1.29.3", "1.30.2", "1.30.3");
+  /** Supported releases, oldest first: the latest patch of each supported minor. */
+  public static final List<String> SUPPORTED = List.of("1.28.10", "1.29.6", "1.30.3");
 
   private IstioVersions() {}
 
