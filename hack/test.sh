@@ -14,6 +14,8 @@ bash hack/build-promtool.sh >/dev/null
 bash hack/build-helm.sh >/dev/null
 # OLM's olm-operator for OlmInstallIT (cached; cold about 3 min).
 bash hack/build-olm.sh >/dev/null
+# pilot-discovery (istiod) and istioctl for QuickStartIT (cached; cold ~20 min on 2 cores).
+bash hack/build-istio.sh >/dev/null
 ./mvnw -B verify "$@"
 bash hack/validate-bundle.sh
 bash hack/check-generated.sh

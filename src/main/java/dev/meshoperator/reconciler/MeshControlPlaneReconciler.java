@@ -357,6 +357,10 @@ public class MeshControlPlaneReconciler
   private final ControlPlaneNamespaces namespaces;
   private final IstioCrdPurge crds;
   private final PodHealth health;
+  private final GatewayClassCleanup gatewayClasses;
+
+  /** While the last control plane's istiod is stopping, cleanup looks again this often. */
+  private static final Duration ISTIOD_STOP_CHECK = Duration.ofSeconds(2);
 
   /** The mesh CA is looked at least this often, whatever its own schedule says. */
   private static final Duration MAX_CA_CHECK = Duration.ofHours(6);
@@ -376,7 +380,8 @@ public class MeshControlPlaneReconciler
       MeshCaSecrets meshCa,
       ControlPlaneNamespaces namespaces,
       IstioCrdPurge crds,
-      PodHealth health) {
+      PodHealth health,
+      GatewayClassCleanup gatewayClasses) {
     this.clock = clock;
     this.events = events;
     this.config = config;
@@ -385,6 +390,7 @@ public class MeshControlPlaneReconciler
     this.namespaces = namespaces;
     this.crds = crds;
     this.health = health;
+    this.gatewayClasses = gatewayClasses;
   }
 
   /**
@@ -578,7 +584,8 @@ public class MeshControlPlaneReconciler
    * What garbage collection cannot do. Every managed object, cluster-scoped ones included, is owned
    * by the (cluster-scoped) CR and goes with it; left are the mesh CA root in the operator's
    * namespace, shared by the control planes of one mesh namespace, and Istio's CRDs, shared by all
-   * control planes and deleted only on request.
+   * control planes and deleted only on request, and the GatewayClasses istiod made (no owner),
+   * deleted with the last control plane.
    */
   @Override
   public DeleteControl cleanup(MeshControlPlane cr, Context<MeshControlPlane> context) {
@@ -588,6 +595,10 @@ public class MeshControlPlaneReconciler
             .list()
             .filter(o -> !o.getMetadata().getUid().equals(cr.getMetadata().getUid()))
             .toList();
+    boolean last = others.stream().allMatch(o -> o.getMetadata().getDeletionTimestamp() != null);
+    if (last && !gatewayClasses.istiodStopped(cr)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(ISTIOD_STOP_CHECK.toMillis());
+    }
     if (MeshCaSecrets.wanted(cr)) {
       boolean shared =
           others.stream()
@@ -596,6 +607,10 @@ public class MeshControlPlaneReconciler
                       MeshNames.namespace(o).equals(MeshNames.namespace(cr))
                           && MeshCaSecrets.wanted(o));
       meshCa.cleanup(cr, shared);
+    }
+    if (last) {
+      int classes = gatewayClasses.deleteIstiodClasses();
+      LOG.infof("Deleted %d GatewayClasses istiod had created", classes);
     }
     if (cr.getSpec() != null && Boolean.TRUE.equals(cr.getSpec().purgeIstioCrdsOnDelete)) {
       List<String> remaining =

@@ -59,13 +59,16 @@ public final class LocalControlPlane implements AutoCloseable {
   private final Path adminKubeconfig;
   private final List<Process> processes = new ArrayList<>();
   private final String version;
+  private final NetworkNamespace netns;
   private volatile boolean closed;
 
-  private LocalControlPlane(Path binDir, Path workDir, Path adminKubeconfig, String version) {
+  private LocalControlPlane(
+      Path binDir, Path workDir, Path adminKubeconfig, String version, NetworkNamespace netns) {
     this.binDir = binDir;
     this.workDir = workDir;
     this.adminKubeconfig = adminKubeconfig;
     this.version = version;
+    this.netns = netns;
   }
 
   /**
@@ -79,7 +82,7 @@ public final class LocalControlPlane implements AutoCloseable {
     String existing = System.getProperty(SHARED_KUBECONFIG);
     if (existing != null) {
       Path kubeconfig = Path.of(existing);
-      shared = new LocalControlPlane(null, kubeconfig.getParent(), kubeconfig, null);
+      shared = new LocalControlPlane(null, kubeconfig.getParent(), kubeconfig, null, null);
       return shared;
     }
     shared = start();
@@ -90,6 +93,16 @@ public final class LocalControlPlane implements AutoCloseable {
 
   /** Builds or finds the binaries and starts every component. */
   public static LocalControlPlane start() {
+    return start(null);
+  }
+
+  /**
+   * As {@link #start()}, with every component inside {@code netns} (when not null): there the
+   * apiserver can dial a Service's ClusterIP (put on the namespace's loopback) without the address
+   * leaving this machine. Its port is exposed on this JVM's loopback at the same number, so the
+   * admin kubeconfig works from here and from inside alike.
+   */
+  public static LocalControlPlane start(NetworkNamespace netns) {
     Path binDir = Binaries.resolve();
     String version = binDir.getFileName().toString().replaceFirst("-.*$", "");
     Path cacheRoot = binDir.getParent().getParent();
@@ -115,7 +128,7 @@ public final class LocalControlPlane implements AutoCloseable {
     int peerPort = freePort();
     int apiPort = freePort();
     Path kubeconfig = workDir.resolve("admin.kubeconfig");
-    var cp = new LocalControlPlane(binDir, workDir, kubeconfig, version);
+    var cp = new LocalControlPlane(binDir, workDir, kubeconfig, version, netns);
     try {
       Files.writeString(
           kubeconfig,
@@ -153,6 +166,9 @@ public final class LocalControlPlane implements AutoCloseable {
               "--audit-policy-file=" + workDir.resolve("audit-policy.yaml"),
               "--audit-log-path=" + workDir.resolve("audit.log"),
               "--audit-log-mode=blocking"));
+      if (netns != null) {
+        netns.exposePort(apiPort, workDir);
+      }
       waitFor(
           "kube-apiserver ready",
           Duration.ofSeconds(120),
@@ -255,7 +271,9 @@ public final class LocalControlPlane implements AutoCloseable {
             "--manage-all-nodes=true",
             "--config=" + binDir.resolve("kwok-stages.yaml"),
             "--server-address=127.0.0.1:0",
-            "--node-ip=127.0.0.1"));
+            "--node-ip=127.0.0.1",
+            // Pod IPs outside the service range (10.0.0.0/24): kwok's default is 10.0.0.1/24.
+            "--cidr=10.244.0.0/16"));
     try (KubernetesClient admin = adminClient()) {
       admin
           .nodes()
@@ -313,7 +331,7 @@ public final class LocalControlPlane implements AutoCloseable {
     try {
       Path logFile = workDir.resolve(binary + ".log");
       Process p =
-          new ProcessBuilder(command)
+          new ProcessBuilder(netns == null ? command : netns.exec(command))
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())
               .start();
@@ -431,6 +449,11 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public Path workDir() {
     return workDir;
+  }
+
+  /** The network namespace every component runs in, or null (this machine's). */
+  public NetworkNamespace netns() {
+    return netns;
   }
 
   public Path binDir() {

@@ -48,7 +48,7 @@ public final class OperatorProcess implements AutoCloseable {
   /** As {@link #start(String, Path, Path, Map)}, with the webhook on {@code webhookPort}. */
   public static OperatorProcess start(
       String name, Path kubeconfig, Path workDir, int webhookPort, Map<String, String> env) {
-    return start(name, kubeconfig, workDir, webhookPort, env, List.of("-Xmx256m"));
+    return start(name, kubeconfig, workDir, webhookPort, env, List.of("-Xmx256m"), null);
   }
 
   /** As above, with these JVM options instead of {@code -Xmx256m}. */
@@ -59,6 +59,33 @@ public final class OperatorProcess implements AutoCloseable {
       int webhookPort,
       Map<String, String> env,
       List<String> jvmOptions) {
+    return start(name, kubeconfig, workDir, webhookPort, env, jvmOptions, null);
+  }
+
+  /**
+   * As {@link #start(String, Path, Path, int, Map)}, inside {@code netns} (the cluster's namespace,
+   * where the apiserver reaches its webhook at 127.0.0.1); its management port is then exposed on
+   * this JVM's loopback at the same number.
+   */
+  public static OperatorProcess start(
+      String name,
+      Path kubeconfig,
+      Path workDir,
+      int webhookPort,
+      Map<String, String> env,
+      NetworkNamespace netns) {
+    return start(name, kubeconfig, workDir, webhookPort, env, List.of("-Xmx256m"), netns);
+  }
+
+  /** The general form: these JVM options, and inside {@code netns} when it is not null. */
+  public static OperatorProcess start(
+      String name,
+      Path kubeconfig,
+      Path workDir,
+      int webhookPort,
+      Map<String, String> env,
+      List<String> jvmOptions,
+      NetworkNamespace netns) {
     Path jar = ProjectDir.get().resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: build with ./mvnw package first");
@@ -83,7 +110,10 @@ public final class OperatorProcess implements AutoCloseable {
       e.put("MESH_OPERATOR_LEADER_ELECTION_IDENTITY", name);
       e.putAll(env);
       pb.environment().putAll(e);
-      Process p = pb.start();
+      Process p = netns == null ? pb.start() : netns.start(pb);
+      if (netns != null) {
+        netns.exposePort(managementPort, workDir);
+      }
       OperatorProcess op = new OperatorProcess(name, p, log, webhookPort, managementPort);
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
       return op;
