@@ -2,7 +2,9 @@ package dev.meshoperator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
+import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
 import dev.meshoperator.testing.IstiodProcess;
 import dev.meshoperator.testing.LocalControlPlane;
 import dev.meshoperator.testing.ProjectDir;
@@ -39,6 +41,7 @@ class QuickStartIT {
   static final String MCP = "default";
   static final String NS = QuickStartCluster.MESH_NS;
   static final String APP_NS = "default";
+  static final String LEGACY_NS = "legacy";
   static final String LB_IP = "192.0.2.10";
   static final Duration TIMEOUT = Duration.ofMinutes(4);
   static final List<String> BOOKINFO_HOSTS =
@@ -205,12 +208,72 @@ class QuickStartIT {
         "the ingress gateway's address in the MeshControlPlane status",
         TIMEOUT,
         () -> ingressAddresses().contains(LB_IP));
-    // HOOK (issue 11, health report): assert the status fields for namespaces/pods without
-    // sidecars here once the reconciler's health report has landed on main.
   }
 
   @Test
   @Order(7)
+  void healthReportShowsPodsThatNeedARestartUntilTheyAreRestarted() {
+    // Every Bookinfo pod was created after `default` was labeled: all up to date.
+    LocalControlPlane.waitFor(
+        "the health report to list default with every Bookinfo pod up to date",
+        TIMEOUT,
+        () -> {
+          HealthStatus h = health();
+          return h != null
+              && h.namespaces != null
+              && h.namespaces.examples.contains(APP_NS)
+              && h.needRestart() == 0
+              && h.upToDate != null
+              && h.upToDate >= 6;
+        });
+    // A workload started before its namespace was labeled runs without a sidecar until restarted.
+    assertOk(qs.kubectl("create", "namespace", LEGACY_NS));
+    assertOk(qs.kubectl("-n", LEGACY_NS, "create", "deployment", "legacy", "--image=busybox"));
+    LocalControlPlane.waitFor(
+        "the legacy pod to run",
+        TIMEOUT,
+        () -> !qs.admin().pods().inNamespace(LEGACY_NS).list().getItems().isEmpty());
+    assertOk(qs.kubectl("label", "namespace", LEGACY_NS, "istio-injection=enabled"));
+    LocalControlPlane.waitFor(
+        "the health report to show the legacy pod without a sidecar",
+        TIMEOUT,
+        () -> {
+          HealthStatus h = health();
+          return h != null
+              && h.withoutSidecar != null
+              && h.withoutSidecar.examples.stream().anyMatch(n -> n.startsWith(LEGACY_NS + "/"));
+        });
+    String message = condition(MeshControlPlaneStatus.SIDECARS_UP_TO_DATE);
+    System.err.println("[quickstart-it] health report before the restart: " + message);
+    assertThat(message).contains(LEGACY_NS + "/");
+    assertOk(qs.kubectl("-n", LEGACY_NS, "rollout", "restart", "deployment/legacy"));
+    LocalControlPlane.waitFor(
+        "the health report to drop the legacy pod after the restart",
+        TIMEOUT,
+        () -> {
+          HealthStatus h = health();
+          return h != null && h.needRestart() == 0;
+        });
+    assertThat(qs.admin().pods().inNamespace(LEGACY_NS).list().getItems())
+        .allSatisfy(
+            p ->
+                assertThat(p.getSpec().getContainers())
+                    .anyMatch(c -> "istio-proxy".equals(c.getName())));
+    assertOk(qs.kubectl("delete", "namespace", LEGACY_NS, "--wait=true"));
+  }
+
+  private static HealthStatus health() {
+    var cr = qs.admin().resources(MeshControlPlane.class).withName(MCP).get();
+    return cr == null || cr.getStatus() == null ? null : cr.getStatus().getHealth();
+  }
+
+  private static String condition(String type) {
+    var cr = qs.admin().resources(MeshControlPlane.class).withName(MCP).get();
+    return cr.getStatus().condition(type).map(c -> c.getMessage()).orElse("");
+  }
+
+  @Test
+  @Order(8)
   void gatewayApiVariantIsAcceptedByIstiod() throws Exception {
     GatewayApiCrds.install(qs.admin());
     String yaml = Files.readString(ProjectDir.get().resolve("samples/bookinfo-gateway-api.yaml"));
@@ -245,7 +308,7 @@ class QuickStartIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void switchingToTheOperatorsCaRollsIstiodOntoIt() throws Exception {
     int startsBefore = istiod.starts();
     assertOk(
@@ -269,7 +332,7 @@ class QuickStartIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void uninstallRemovesEverythingItMade() {
     assertOk(
         qs.kubectl(

@@ -111,9 +111,25 @@ public final class Demo {
       require(analyze.exitCode() == 0, "istioctl analyze reported errors");
 
       step("Health report");
-      // HOOK (issue 11, health report): print the MeshControlPlane's health report (namespaces
-      // per revision, pods without a sidecar or with an old one) once it has landed on main.
-      System.out.println("(not yet in this build: the health report is being added to the status)");
+      // Computed by the operator every mesh-operator.health.interval (10 s) from its pod cache.
+      LocalControlPlane.waitFor(
+          "the health report in the MeshControlPlane status",
+          Duration.ofMinutes(2),
+          () -> {
+            var cr = qs.admin().resources(MeshControlPlane.class).withName("default").get();
+            return cr.getStatus() != null
+                && cr.getStatus().getHealth() != null
+                && cr.getStatus().getHealth().upToDate != null
+                && cr.getStatus().getHealth().upToDate > 0;
+          });
+      print(
+          qs.kubectl(
+              "get",
+              "meshcontrolplane",
+              "default",
+              "-o",
+              "jsonpath={.status.conditions[?(@.type==\"SidecarsUpToDate\")].message}{\"\\n\"}"
+                  + "{.status.health}{\"\\n\"}"));
 
       step("GATEWAY_URL, from the ingress gateway's status");
       qs.assignLoadBalancerAddress(NS, "istio-ingressgateway", LB_IP);
