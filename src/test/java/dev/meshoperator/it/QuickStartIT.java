@@ -254,11 +254,14 @@ class QuickStartIT {
           HealthStatus h = health();
           return h != null && h.needRestart() == 0;
         });
+    // The replacement carries the sidecar (a native sidecar: an init container here).
     assertThat(qs.admin().pods().inNamespace(LEGACY_NS).list().getItems())
+        .filteredOn(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .isNotEmpty()
         .allSatisfy(
             p ->
-                assertThat(p.getSpec().getContainers())
-                    .anyMatch(c -> "istio-proxy".equals(c.getName())));
+                assertThat(p.getMetadata().getAnnotations())
+                    .containsKey("sidecar.istio.io/status"));
     assertOk(qs.kubectl("delete", "namespace", LEGACY_NS, "--wait=true"));
   }
 

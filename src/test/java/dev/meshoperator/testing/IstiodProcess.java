@@ -214,6 +214,7 @@ public final class IstiodProcess implements AutoCloseable {
           // The Deployment is going (uninstall): its pods, this process, go with it.
           LocalControlPlane.log("istiod Deployment " + name + " deleted: stopping istiod");
           stopProcess();
+          releaseDeployment();
           continue;
         }
         if (d != null
@@ -231,8 +232,53 @@ public final class IstiodProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * kwok removes a deleted pod at once, while a kubelet removes it only after its containers have
+   * stopped: so the Deployment (deleted foreground by the operator's cleanup, which then relies on
+   * istiod being gone) would vanish while this process still ran and, say, recreated its
+   * GatewayClasses. A finalizer of the harness keeps the Deployment until the process is stopped,
+   * as a real cluster keeps a pod until its istiod exits.
+   */
+  private void holdDeployment() {
+    admin
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            d -> {
+              if (!d.getMetadata().getFinalizers().contains(FINALIZER)) {
+                d.getMetadata().getFinalizers().add(FINALIZER);
+              }
+              return d;
+            });
+  }
+
+  /** Removes the harness' finalizer (the process is stopped); nothing if the Deployment is gone. */
+  private void releaseDeployment() {
+    try {
+      if (deployment() != null) {
+        admin
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .withName(name)
+            .edit(
+                d -> {
+                  d.getMetadata().getFinalizers().remove(FINALIZER);
+                  return d;
+                });
+      }
+    } catch (RuntimeException e) {
+      LocalControlPlane.log("istiod release: " + e.getMessage());
+    }
+  }
+
+  private static final String FINALIZER = "testing.meshoperator.dev/istiod-process";
+
   private synchronized void restart() {
     stopProcess();
+    holdDeployment();
     Deployment d = deployment();
     PodTemplateSpec t = d.getSpec().getTemplate();
     template = Serialization.asJson(t);
@@ -418,5 +464,6 @@ public final class IstiodProcess implements AutoCloseable {
       watcher.interrupt();
     }
     stopProcess();
+    releaseDeployment();
   }
 }
