@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -54,17 +52,7 @@ public final class OlmOperator implements AutoCloseable {
 
   /** Why OLM cannot run here, if it cannot: no network namespace can be made. */
   public static Optional<String> unavailable() {
-    String probe = PREFIX + "probe-" + ProcessHandle.current().pid();
-    try {
-      int add = run(List.of("ip", "netns", "add", probe));
-      if (add != 0) {
-        return Optional.of("`ip netns add` failed (exit " + add + "): needs root/CAP_SYS_ADMIN");
-      }
-      run(List.of("ip", "netns", "del", probe));
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of("cannot run `ip netns`: " + e.getMessage());
-    }
+    return NetworkNamespace.unavailable(PREFIX);
   }
 
   /** Installs OLM's CRDs (server-side) and its namespace, and starts {@code olm}. */
@@ -76,14 +64,13 @@ public final class OlmOperator implements AutoCloseable {
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .serverSideApply();
-    removeStale();
-    String netns = PREFIX + ProcessHandle.current().pid();
+
     int apiPort = URI.create(admin.getConfiguration().getMasterUrl()).getPort();
     Path socket = cp.workDir().resolve("olm-apiserver.sock");
     Path log = cp.workDir().resolve("olm.log");
     try {
-      check(run(List.of("ip", "netns", "add", netns)), "ip netns add " + netns);
-      check(run(List.of("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up")), "lo up");
+      // Made (stale ones of killed runs removed first) and deleted by NetworkNamespace.
+      String netns = NetworkNamespace.create(PREFIX).name();
       var olm = new OlmOperator(netns, UnixTcpRelay.unixToTcp(socket, apiPort), log);
       try {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -166,35 +153,12 @@ public final class OlmOperator implements AutoCloseable {
     } catch (IOException ignored) {
       // closed
     }
-    deleteNetns(netns);
+    NetworkNamespace.delete(netns);
   }
 
   /** The cache directory of {@code hack/build-olm.sh} (building on first use). */
   static Path olmDir() {
-    Path script = ProjectDir.get().resolve("hack/build-olm.sh");
-    try {
-      Process p =
-          new ProcessBuilder("bash", script.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      String last = null;
-      try (var out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = out.readLine()) != null; ) {
-          last = line;
-        }
-      }
-      int rc = p.waitFor();
-      if (rc != 0 || last == null || !Files.isExecutable(Path.of(last, "olm"))) {
-        throw new IllegalStateException(script + " failed with exit code " + rc);
-      }
-      return Path.of(last);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return HackScripts.cacheDir("hack/build-olm.sh", dir -> Files.isExecutable(dir.resolve("olm")));
   }
 
   /** OLM's 8 CRDs, server-side: the CSV CRD is too big for client-side apply's annotation. */
@@ -229,63 +193,6 @@ public final class OlmOperator implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Namespaces {@code iop-olm-<pid>} whose test JVM is gone, with whatever still runs in them. */
-  private static void removeStale() {
-    Pattern name = Pattern.compile("^(" + Pattern.quote(PREFIX) + "(?:probe-)?(\\d+))\\b");
-    for (String line : output(List.of("ip", "netns", "list"))) {
-      Matcher m = name.matcher(line);
-      if (m.find() && ProcessHandle.of(Long.parseLong(m.group(2))).isEmpty()) {
-        LocalControlPlane.log("removing stale network namespace " + m.group(1));
-        deleteNetns(m.group(1));
-      }
-    }
-  }
-
-  private static void deleteNetns(String ns) {
-    for (String pid : output(List.of("ip", "netns", "pids", ns))) {
-      ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
-    }
-    try {
-      run(List.of("ip", "netns", "del", ns));
-    } catch (IOException e) {
-      LocalControlPlane.log("could not delete netns " + ns + ": " + e.getMessage());
-    }
-  }
-
-  private static List<String> output(List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      List<String> lines;
-      try (var r =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        lines = r.lines().filter(l -> !l.isBlank()).toList();
-      }
-      return p.waitFor() == 0 ? lines : List.of();
-    } catch (IOException e) {
-      return List.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return List.of();
-    }
-  }
-
-  private static int run(List<String> cmd) throws IOException {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-  }
-
-  private static void check(int rc, String what) {
-    if (rc != 0) {
-      throw new IllegalStateException(what + " failed with exit code " + rc);
     }
   }
 }
