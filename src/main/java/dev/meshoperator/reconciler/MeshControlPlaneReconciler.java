@@ -1,18 +1,11 @@
 package dev.meshoperator.reconciler;
 
-import dev.meshoperator.api.v1alpha1.ComponentStatus;
-import dev.meshoperator.api.v1alpha1.HealthStatus;
-import dev.meshoperator.api.v1alpha1.IstioVersions;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
-import dev.meshoperator.api.v1alpha1.MeshControlPlaneStatus;
-import dev.meshoperator.api.v1alpha1.StatusCondition;
 import dev.meshoperator.config.OperatorConfig;
 import dev.meshoperator.model.ControlPlane;
 import dev.meshoperator.model.Gateways;
 import dev.meshoperator.model.IstioCrdInventory;
-import dev.meshoperator.model.MeshConfigValidation;
-import dev.meshoperator.model.MeshLabels;
-import dev.meshoperator.model.MeshNames;
+import dev.meshoperator.model.SpecRefusals;
 import dev.meshoperator.reconciler.dependent.Conditions.DeploymentReady;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodAutoscaled;
 import dev.meshoperator.reconciler.dependent.Conditions.IstiodDisruptionBudgeted;
@@ -53,12 +46,6 @@ import dev.meshoperator.reconciler.dependent.addons.JaegerDependents;
 import dev.meshoperator.reconciler.dependent.addons.KialiDependents;
 import dev.meshoperator.reconciler.dependent.addons.PrometheusDependents;
 import dev.meshoperator.webhook.WebhookCertificateManager;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -69,24 +56,20 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a MeshControlPlane. The spec is checked first (supported version, no downgrade by more
- * than one minor, revision not claimed by an older control plane); only then does the workflow of
- * dependents (one per managed object, applied with server-side apply) run. {@link #reconcile}
- * otherwise only derives status.
+ * Reconciles a MeshControlPlane. The spec is checked first ({@link SpecRefusals}: supported
+ * version, no downgrade by more than one minor, namespaces the operator may use); only then does
+ * the workflow of dependents (one per managed object, applied with server-side apply) run. {@link
+ * #reconcile} otherwise only derives status: {@link StatusObserver} reads what the workflow left,
+ * {@link StatusUpdates} derives the status and {@link StatusWriter} writes it. Deletion is {@link
+ * ControlPlaneCleanup}'s.
  */
 @ControllerConfiguration(name = MeshControlPlaneReconciler.NAME)
 @Workflow(
@@ -339,8 +322,6 @@ import org.jboss.logging.Logger;
           reconcilePrecondition = IstiodEnabled.class,
           dependsOn = {"kube-gateway-serviceaccounts", "istiod-deployment", "injector-webhook"}),
     })
-// No @RBACRule: the operator's RBAC is dev.meshoperator.model.OperatorRbac (generated into
-// kustomize/base/rbac.yaml), not derived from the dependents.
 public class MeshControlPlaneReconciler
     implements Reconciler<MeshControlPlane>, Cleaner<MeshControlPlane> {
 
@@ -348,29 +329,13 @@ public class MeshControlPlaneReconciler
   private static final Logger LOG = Logger.getLogger(MeshControlPlaneReconciler.class);
 
   private final Clock clock;
-  private final EventRecorder events;
-
   private final OperatorConfig config;
-
-  private final WebhookCertificateManager certificates;
   private final MeshCaSecrets meshCa;
   private final ControlPlaneNamespaces namespaces;
-  private final IstioCrdPurge crds;
   private final PodHealth health;
-  private final GatewayClassCleanup gatewayClasses;
-
-  /** While the last control plane's istiod is stopping, cleanup looks again this often. */
-  private static final Duration ISTIOD_STOP_CHECK = Duration.ofSeconds(2);
-
-  /** The mesh CA is looked at least this often, whatever its own schedule says. */
-  private static final Duration MAX_CA_CHECK = Duration.ofHours(6);
-
-  /**
-   * Istio CRDs installed by someone else are not watched (the CRD informer sees only the
-   * operator's): this often they are looked at again, so one removed (say, by {@code helm
-   * uninstall}) is recreated by the operator within this time even if nothing else changes.
-   */
-  static final Duration EXTERNAL_CRDS_CHECK = Duration.ofMinutes(10);
+  private final ControlPlaneCleanup cleanup;
+  private final StatusObserver observer;
+  private final StatusWriter statusWriter;
 
   public MeshControlPlaneReconciler(
       Clock clock,
@@ -379,65 +344,42 @@ public class MeshControlPlaneReconciler
       WebhookCertificateManager certificates,
       MeshCaSecrets meshCa,
       ControlPlaneNamespaces namespaces,
-      IstioCrdPurge crds,
       PodHealth health,
-      GatewayClassCleanup gatewayClasses) {
+      ControlPlaneCleanup cleanup) {
     this.clock = clock;
-    this.events = events;
     this.config = config;
-    this.certificates = certificates;
     this.meshCa = meshCa;
     this.namespaces = namespaces;
-    this.crds = crds;
     this.health = health;
-    this.gatewayClasses = gatewayClasses;
+    this.cleanup = cleanup;
+    this.observer = new StatusObserver(config, certificates);
+    this.statusWriter = new StatusWriter(events);
   }
 
-  /**
-   * The webhook Secret, shared by every control plane: its CA bundle goes into each revision's
-   * MutatingWebhookConfiguration, so a rotation reconciles them all.
-   */
+  /** See {@link ControlPlaneEventSources}. */
   @Override
   public List<EventSource<?, MeshControlPlane>> prepareEventSources(
       EventSourceContext<MeshControlPlane> context) {
-    var secret =
-        InformerEventSourceConfiguration.from(Secret.class, MeshControlPlane.class)
-            .withName("webhook-secret")
-            .withNamespaces(config.namespace())
-            .withLabelSelector("app.kubernetes.io/component=webhook," + MeshLabels.SELECTOR)
-            .withSecondaryToPrimaryMapper(
-                s ->
-                    context
-                        .getPrimaryCache()
-                        .list()
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-            .withPrimaryToSecondaryMapper(
-                (MeshControlPlane p) ->
-                    Set.of(new ResourceID(config.certificates().secretName(), config.namespace())))
-            .build();
-    if (!config.health().enabled()) {
-      return List.of(new InformerEventSource<>(secret, context));
-    }
-    return List.of(
-        new InformerEventSource<>(secret, context),
-        health.eventSource(() -> context.getPrimaryCache().list()));
+    return ControlPlaneEventSources.of(context, config, health);
   }
 
+  /**
+   * Refuses a spec that must not be applied (see {@link SpecRefusals}); otherwise makes the
+   * namespaces and the mesh CA, runs the workflow and derives the status from what it sees.
+   */
   @Override
   public UpdateControl<MeshControlPlane> reconcile(
       MeshControlPlane cr, Context<MeshControlPlane> context) {
     ControlPlane cp = ControlPlane.of(cr);
     String running = cr.getStatus() == null ? null : cr.getStatus().getVersion();
 
-    Optional<Refusal> refusal = refusal(cr, cp, running);
+    Optional<SpecRefusals.Refusal> refusal = SpecRefusals.of(cr, cp, running, config.namespace());
     if (refusal.isPresent()) {
-      var status =
-          StatusUpdates.refused(
-              cr, clock.instant(), refusal.get().reason(), refusal.get().message());
-      emitOnTransition(cr, status);
       // Nothing was applied: a spec change triggers the next attempt, so no retry storm.
-      return patchIfChanged(cr, status);
+      return statusWriter.write(
+          cr,
+          StatusUpdates.refused(
+              cr, clock.instant(), refusal.get().reason(), refusal.get().message()));
     }
 
     namespaces.ensure(cp.namespace());
@@ -454,261 +396,31 @@ public class MeshControlPlaneReconciler
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     result.throwAggregateExceptionIfErrorsPresent();
 
-    List<ComponentStatus> components = new ArrayList<>();
-    boolean istiodRolledOut = false;
-    if (cp.istiodEnabled()) {
-      Optional<Deployment> istiod =
-          context
-              .getSecondaryResourcesAsStream(Deployment.class)
-              .filter(d -> MeshNames.istiod(cp).equals(d.getMetadata().getName()))
-              .filter(d -> cp.namespace().equals(d.getMetadata().getNamespace()))
-              .findFirst();
-      istiodRolledOut =
-          istiod.map(dev.meshoperator.reconciler.dependent.Conditions::rolledOut).orElse(false);
-      components.add(deploymentStatus(MeshNames.istiod(cp), istiod, istiodRolledOut));
-    }
-    var gatewayStatus =
-        GatewayStatuses.of(
-            gateways,
-            context.getSecondaryResourcesAsStream(Deployment.class).toList(),
-            context.getSecondaryResourcesAsStream(Service.class).toList());
-    components.addAll(GatewayStatuses.components(gatewayStatus));
-    // The running version moves only once istiod has rolled out the new image.
-    String nowRunning = !cp.istiodEnabled() || istiodRolledOut ? cp.version() : running;
-    boolean upgrading = running != null && !running.equals(cp.version()) && !istiodRolledOut;
     Optional<IstioCrdInventory.Summary> crds =
         context
             .managedWorkflowAndDependentResourceContext()
             .get(IstioCrdsDependent.INVENTORY, IstioCrdInventory.Summary.class);
-    var status =
-        StatusUpdates.reconciled(
-            cr,
-            clock.instant(),
-            new StatusUpdates.Observed(
-                nowRunning,
-                components,
-                result.allDependentResourcesReady()
-                    && components.stream().allMatch(c -> Boolean.TRUE.equals(c.ready)),
-                upgrading,
-                cp.version(),
-                injectionReadiness(cp, context),
-                certificates
-                    .status()
-                    .filter(s -> s.notAfter() != null)
-                    .map(s -> s.notAfter().toString())
-                    .orElse(null),
-                AddonStatuses.of(
-                    cp,
-                    name ->
-                        context
-                            .getSecondaryResourcesAsStream(Deployment.class)
-                            .filter(d -> name.equals(d.getMetadata().getName()))
-                            .filter(d -> cp.namespace().equals(d.getMetadata().getNamespace()))
-                            .findFirst()),
-                gatewayStatus,
-                crds,
-                config.health().enabled()
-                    ? context.getSecondaryResource(HealthStatus.class)
-                    : Optional.empty()));
-    emitOnTransition(cr, status);
-    UpdateControl<MeshControlPlane> control = patchIfChanged(cr, status);
-    Optional<Duration> next = caCheck.map(d -> d.compareTo(MAX_CA_CHECK) > 0 ? MAX_CA_CHECK : d);
-    if (crds.map(c -> !c.external().isEmpty()).orElse(false)) {
-      next =
-          Optional.of(
-              next.filter(d -> d.compareTo(EXTERNAL_CRDS_CHECK) < 0).orElse(EXTERNAL_CRDS_CHECK));
-    }
-    return next.map(control::rescheduleAfter).orElse(control);
+    var observed =
+        observer.observe(cp, running, gateways, result.allDependentResourcesReady(), crds, context);
+    UpdateControl<MeshControlPlane> control =
+        statusWriter.write(cr, StatusUpdates.reconciled(cr, clock.instant(), observed));
+    return Rechecks.next(caCheck, crds.map(c -> !c.external().isEmpty()).orElse(false))
+        .map(control::rescheduleAfter)
+        .orElse(control);
   }
 
-  /** Why the spec must not be applied, if it must not; checked before anything is touched. */
-  record Refusal(String reason, String message) {}
-
-  Optional<Refusal> refusal(MeshControlPlane cr, ControlPlane cp, String running) {
-    if (cr.getSpec() != null && cr.getSpec().invalid() != null) {
-      return Optional.of(new Refusal("InvalidSpec", cr.getSpec().invalid()));
-    }
-    if (cp.namespace().equals(config.namespace())) {
-      return Optional.of(
-          new Refusal(
-              "NamespaceRefused",
-              "spec.namespace "
-                  + cp.namespace()
-                  + " is the operator's own namespace: istiod there could read and write the"
-                  + " webhook's TLS and the mesh root CA Secrets; choose another namespace"));
-    }
-    Optional<String> quantities =
-        Gateways.problem(cr.getSpec() == null ? null : cr.getSpec().gateways);
-    if (quantities.isPresent()) {
-      return Optional.of(new Refusal("InvalidSpec", quantities.get()));
-    }
-    Optional<String> gateway = Gateways.namespaceProblem(Gateways.of(cr), config.namespace());
-    if (gateway.isPresent()) {
-      return Optional.of(new Refusal("NamespaceRefused", gateway.get()));
-    }
-    Optional<String> mesh =
-        MeshConfigValidation.problem(cr.getSpec() == null ? null : cr.getSpec().meshConfig);
-    if (mesh.isPresent()) {
-      return Optional.of(new Refusal("InvalidMeshConfig", mesh.get()));
-    }
-    return IstioVersions.refusal(running, cp.version()).map(m -> new Refusal("VersionRefused", m));
-  }
-
-  /** Why injection for this revision does not work yet, if it does not. */
-  private Optional<String> injectionReadiness(ControlPlane cp, Context<MeshControlPlane> context) {
-    if (!cp.istiodEnabled()) {
-      return Optional.of("istiod is not enabled for this revision");
-    }
-    boolean configured =
-        context
-            .getSecondaryResourcesAsStream(MutatingWebhookConfiguration.class)
-            .anyMatch(m -> MeshNames.mutatingWebhook(cp).equals(m.getMetadata().getName()));
-    if (!configured) {
-      return Optional.of(
-          "MutatingWebhookConfiguration " + MeshNames.mutatingWebhook(cp) + " is missing");
-    }
-    if (!certificates.selfSigned()) {
-      return Optional.empty();
-    }
-    var served = certificates.status();
-    if (served.isEmpty()) {
-      return Optional.of("the webhook's serving certificate is not loaded yet");
-    }
-    if (served.get().error() != null) {
-      return Optional.of(served.get().error());
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * What garbage collection cannot do. Every managed object, cluster-scoped ones included, is owned
-   * by the (cluster-scoped) CR and goes with it; left are the mesh CA root in the operator's
-   * namespace, shared by the control planes of one mesh namespace, and Istio's CRDs, shared by all
-   * control planes and deleted only on request, and the GatewayClasses istiod made (no owner),
-   * deleted with the last control plane.
-   */
+  /** See {@link ControlPlaneCleanup}. */
   @Override
   public DeleteControl cleanup(MeshControlPlane cr, Context<MeshControlPlane> context) {
-    List<MeshControlPlane> others =
-        context
-            .getPrimaryCache()
-            .list()
-            .filter(o -> !o.getMetadata().getUid().equals(cr.getMetadata().getUid()))
-            .toList();
-    boolean last = others.stream().allMatch(o -> o.getMetadata().getDeletionTimestamp() != null);
-    if (last && !gatewayClasses.istiodStopped(cr)) {
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(ISTIOD_STOP_CHECK.toMillis());
-    }
-    if (MeshCaSecrets.wanted(cr)) {
-      boolean shared =
-          others.stream()
-              .anyMatch(
-                  o ->
-                      MeshNames.namespace(o).equals(MeshNames.namespace(cr))
-                          && MeshCaSecrets.wanted(o));
-      meshCa.cleanup(cr, shared);
-    }
-    if (last) {
-      int classes = gatewayClasses.deleteIstiodClasses();
-      LOG.infof("Deleted %d GatewayClasses istiod had created", classes);
-    }
-    if (cr.getSpec() != null && Boolean.TRUE.equals(cr.getSpec().purgeIstioCrdsOnDelete)) {
-      List<String> remaining =
-          others.stream()
-              .filter(o -> o.getMetadata().getDeletionTimestamp() == null)
-              .map(o -> o.getMetadata().getName())
-              .toList();
-      if (remaining.isEmpty()) {
-        int deleted = crds.purge();
-        LOG.infof(
-            "Purged %d Istio CRDs with MeshControlPlane %s", deleted, cr.getMetadata().getName());
-      } else {
-        events.warning(
-            cr,
-            "IstioCrdsKept",
-            "purgeIstioCrdsOnDelete is set, but Istio's CRDs are kept: still used by MeshControlPlane "
-                + String.join(", ", remaining));
-      }
-    }
-    LOG.infof("Cleaned up MeshControlPlane %s", cr.getMetadata().getName());
-    return DeleteControl.defaultDelete();
+    return cleanup.cleanup(cr, context.getPrimaryCache().list().toList());
   }
 
+  /** A failure changes the Reconciled condition only: what runs keeps running. */
   @Override
   public ErrorStatusUpdateControl<MeshControlPlane> updateErrorStatus(
       MeshControlPlane cr, Context<MeshControlPlane> context, Exception e) {
     LOG.warnf(e, "Reconciling MeshControlPlane %s failed", cr.getMetadata().getName());
-    var status = StatusUpdates.failed(cr, clock.instant(), rootMessage(e));
-    emitOnTransition(cr, status);
-    if (Objects.equals(status, cr.getStatus())) {
-      return ErrorStatusUpdateControl.defaultErrorProcessing();
-    }
-    return ErrorStatusUpdateControl.patchStatus(statusPatch(cr, status));
-  }
-
-  private static ComponentStatus deploymentStatus(
-      String name, Optional<Deployment> deployment, boolean rolledOut) {
-    int replicas =
-        deployment
-            .map(d -> d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas())
-            .orElse(0);
-    int ready =
-        deployment
-            .map(Deployment::getStatus)
-            .map(s -> s.getReadyReplicas() == null ? 0 : s.getReadyReplicas())
-            .orElse(0);
-    String image =
-        deployment
-            .map(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-            .orElse(null);
-    return new ComponentStatus(name, "Deployment", replicas, ready, rolledOut, image);
-  }
-
-  private void emitOnTransition(MeshControlPlane cr, MeshControlPlaneStatus next) {
-    for (StatusCondition c : next.getConditions()) {
-      Optional<StatusCondition> before =
-          cr.getStatus() == null ? Optional.empty() : cr.getStatus().condition(c.getType());
-      boolean changed =
-          before.isEmpty()
-              || !Objects.equals(before.get().getStatus(), c.getStatus())
-              || !Objects.equals(before.get().getReason(), c.getReason());
-      if (!changed) {
-        continue;
-      }
-      boolean bad =
-          StatusCondition.FALSE.equals(c.getStatus())
-              && !MeshControlPlaneStatus.UPGRADE_IN_PROGRESS.equals(c.getType())
-              && !"ComponentsNotReady".equals(c.getReason());
-      if (bad) {
-        events.warning(cr, c.getReason(), c.getMessage());
-      } else {
-        events.normal(cr, c.getReason(), c.getMessage());
-      }
-    }
-  }
-
-  /** Status is written only when it changed, so a steady state causes no writes. */
-  private static UpdateControl<MeshControlPlane> patchIfChanged(
-      MeshControlPlane cr, MeshControlPlaneStatus status) {
-    if (Objects.equals(status, cr.getStatus())) {
-      return UpdateControl.noUpdate();
-    }
-    return UpdateControl.patchStatus(statusPatch(cr, status));
-  }
-
-  /** A fresh object holding only identity and status, as server-side apply of status expects. */
-  private static MeshControlPlane statusPatch(MeshControlPlane cr, MeshControlPlaneStatus status) {
-    var patch = new MeshControlPlane();
-    patch.setMetadata(new ObjectMetaBuilder().withName(cr.getMetadata().getName()).build());
-    patch.setStatus(status);
-    return patch;
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return statusWriter.writeError(
+        cr, StatusUpdates.failed(cr, clock.instant(), StatusWriter.rootMessage(e)));
   }
 }
