@@ -64,15 +64,28 @@ public class GatewayClassCleanup {
             .inNamespace(MeshNames.namespace(cr))
             .withName(MeshNames.istiod(cr));
     Deployment d = istiod.get();
+    if (stopped(d, clock.instant())) {
+      return true;
+    }
+    if (d.getMetadata().getDeletionTimestamp() == null) {
+      istiod.withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+    }
+    return false;
+  }
+
+  /**
+   * Whether the cleanup may go on past istiod's Deployment {@code d} (null when absent): it is
+   * gone, or it has been deleting for longer than {@link #MAX_ISTIOD_STOP}. Pure.
+   */
+  static boolean stopped(Deployment d, Instant now) {
     if (d == null) {
       return true;
     }
-    if (d.getMetadata().getDeletionTimestamp() != null) {
-      Instant since = Instant.parse(d.getMetadata().getDeletionTimestamp());
-      return since.plus(MAX_ISTIOD_STOP).isBefore(clock.instant());
+    if (d.getMetadata().getDeletionTimestamp() == null) {
+      return false;
     }
-    istiod.withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
-    return false;
+    Instant since = Instant.parse(d.getMetadata().getDeletionTimestamp());
+    return since.plus(MAX_ISTIOD_STOP).isBefore(now);
   }
 
   /** Deletes istiod's builtin GatewayClasses; returns how many. None when the CRD is absent. */
@@ -84,10 +97,7 @@ public class GatewayClassCleanup {
               .genericKubernetesResources("gateway.networking.k8s.io/v1", "GatewayClass")
               .list()
               .getItems()) {
-        String name = gc.getMetadata().getName();
-        Object spec = gc.getAdditionalProperties().get("spec");
-        Object controller = spec instanceof Map<?, ?> m ? m.get("controllerName") : null;
-        if (controller != null && controller.equals(CONTROLLER_OF_CLASS.get(name))) {
+        if (istiods(gc)) {
           client.resource(gc).delete();
           deleted++;
         }
@@ -98,5 +108,16 @@ public class GatewayClassCleanup {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Whether istiod made this GatewayClass: one of its builtin names with that name's controller. A
+   * class of another name, or of a builtin name with another controller, is someone else's. Pure.
+   */
+  static boolean istiods(GenericKubernetesResource gc) {
+    String name = gc.getMetadata().getName();
+    Object spec = gc.getAdditionalProperties().get("spec");
+    Object controller = spec instanceof Map<?, ?> m ? m.get("controllerName") : null;
+    return controller != null && controller.equals(CONTROLLER_OF_CLASS.get(name));
   }
 }
