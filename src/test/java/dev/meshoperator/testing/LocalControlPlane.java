@@ -1,11 +1,7 @@
 package dev.meshoperator.testing;
 
 import io.fabric8.kubeapitest.cert.CertManager;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -15,10 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -57,7 +50,7 @@ public final class LocalControlPlane implements AutoCloseable {
   private final Path binDir;
   private final Path workDir;
   private final Path adminKubeconfig;
-  private final List<Process> processes = new ArrayList<>();
+  private final ComponentProcesses processes;
   private final String version;
   private final NetworkNamespace netns;
   private volatile boolean closed;
@@ -69,6 +62,7 @@ public final class LocalControlPlane implements AutoCloseable {
     this.adminKubeconfig = adminKubeconfig;
     this.version = version;
     this.netns = netns;
+    this.processes = new ComponentProcesses(binDir, workDir, netns);
   }
 
   /**
@@ -132,7 +126,7 @@ public final class LocalControlPlane implements AutoCloseable {
     try {
       Files.writeString(
           kubeconfig,
-          kubeconfig(apiPort, serverCert, clientCert, clientKey),
+          Kubeconfigs.admin(apiPort, serverCert, clientCert, clientKey),
           StandardCharsets.UTF_8);
       log("starting etcd and kube-apiserver v" + version);
       cp.spawn(
@@ -195,33 +189,6 @@ public final class LocalControlPlane implements AutoCloseable {
     return cp;
   }
 
-  private static String kubeconfig(int port, Path ca, Path cert, Path key) throws IOException {
-    var b64 = java.util.Base64.getEncoder();
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: local
-          cluster:
-            server: https://127.0.0.1:%d
-            certificate-authority-data: %s
-        users:
-        - name: admin
-          user:
-            client-certificate-data: %s
-            client-key-data: %s
-        contexts:
-        - name: local
-          context: {cluster: local, user: admin}
-        current-context: local
-        """
-        .formatted(
-            port,
-            b64.encodeToString(Files.readAllBytes(ca)),
-            b64.encodeToString(Files.readAllBytes(cert)),
-            b64.encodeToString(Files.readAllBytes(key)));
-  }
-
   /** A free TCP port on loopback (for the processes the harness starts). */
   public static int freePort() {
     try (var socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
@@ -275,39 +242,7 @@ public final class LocalControlPlane implements AutoCloseable {
             // Pod IPs outside the service range (10.0.0.0/24): kwok's default is 10.0.0.1/24.
             "--cidr=10.244.0.0/16"));
     try (KubernetesClient admin = adminClient()) {
-      admin
-          .nodes()
-          .resource(
-              new NodeBuilder()
-                  .withNewMetadata()
-                  .withName(NODE_NAME)
-                  .withLabels(
-                      Map.of(
-                          "kubernetes.io/hostname", NODE_NAME,
-                          "kubernetes.io/os", "linux",
-                          "kubernetes.io/arch", "amd64",
-                          "type", "kwok"))
-                  .withAnnotations(Map.of("kwok.x-k8s.io/node", "fake"))
-                  .endMetadata()
-                  .withNewStatus()
-                  .withNewNodeInfo()
-                  .withKubeletVersion("v" + version)
-                  .withArchitecture("amd64")
-                  .withOperatingSystem("linux")
-                  .endNodeInfo()
-                  .withAllocatable(
-                      Map.of(
-                          "cpu", new Quantity("32"),
-                          "memory", new Quantity("256Gi"),
-                          "pods", new Quantity("500")))
-                  .withCapacity(
-                      Map.of(
-                          "cpu", new Quantity("32"),
-                          "memory", new Quantity("256Gi"),
-                          "pods", new Quantity("500")))
-                  .endStatus()
-                  .build())
-          .createOr(n -> n.update());
+      admin.nodes().resource(KwokNode.of(NODE_NAME, version)).createOr(n -> n.update());
       waitFor(
           "node " + NODE_NAME + " Ready (kwok)",
           Duration.ofSeconds(60),
@@ -325,28 +260,7 @@ public final class LocalControlPlane implements AutoCloseable {
   }
 
   private void spawn(String binary, List<String> args) {
-    var command = new ArrayList<String>();
-    command.add(binDir.resolve(binary).toString());
-    command.addAll(args);
-    try {
-      Path logFile = workDir.resolve(binary + ".log");
-      Process p =
-          new ProcessBuilder(netns == null ? command : netns.exec(command))
-              .redirectErrorStream(true)
-              .redirectOutput(logFile.toFile())
-              .start();
-      processes.add(p);
-      Thread.sleep(300);
-      if (!p.isAlive()) {
-        throw new IllegalStateException(
-            binary + " exited at once with " + p.exitValue() + ":\n" + tail(logFile));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + binary, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    processes.spawn(binary, args);
   }
 
   /** A client with cluster-admin rights (system:masters). */
@@ -371,64 +285,15 @@ public final class LocalControlPlane implements AutoCloseable {
   }
 
   public Config serviceAccountConfig(String namespace, String name) {
-    Config admin = adminConfig();
-    String token;
     try (KubernetesClient client = adminClient()) {
-      token =
-          client
-              .serviceAccounts()
-              .inNamespace(namespace)
-              .withName(name)
-              .tokenRequest(
-                  new TokenRequestBuilder()
-                      .withNewSpec()
-                      .withExpirationSeconds(24 * 3600L)
-                      .endSpec()
-                      .build())
-              .getStatus()
-              .getToken();
+      return Kubeconfigs.serviceAccount(adminConfig(), client, namespace, name);
     }
-    return new ConfigBuilder(Config.empty())
-        .withMasterUrl(admin.getMasterUrl())
-        .withCaCertData(admin.getCaCertData())
-        .withCaCertFile(admin.getCaCertFile())
-        .withOauthToken(token)
-        .withNamespace(namespace)
-        .build();
   }
 
   /** Writes a kubeconfig for a ServiceAccount, for processes started outside this JVM. */
   public Path writeServiceAccountKubeconfig(String namespace, String name) {
-    Config c = serviceAccountConfig(namespace, name);
-    String ca = c.getCaCertData();
-    if (ca == null && c.getCaCertFile() != null) {
-      try {
-        ca =
-            java.util.Base64.getEncoder()
-                .encodeToString(Files.readAllBytes(Path.of(c.getCaCertFile())));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
     String yaml =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: local
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: %s
-          user:
-            token: %s
-        contexts:
-        - name: local
-          context: {cluster: local, user: %s, namespace: %s}
-        current-context: local
-        """
-            .formatted(c.getMasterUrl(), ca, name, c.getOauthToken(), name, namespace);
+        Kubeconfigs.serviceAccountYaml(serviceAccountConfig(namespace, name), namespace, name);
     try {
       Path file = workDir.resolve(namespace + "-" + name + ".kubeconfig");
       Files.writeString(file, yaml, StandardCharsets.UTF_8);
@@ -473,21 +338,7 @@ public final class LocalControlPlane implements AutoCloseable {
       return;
     }
     closed = true;
-    // Stop in reverse start order: kwok and controllers first, etcd last.
-    List<Process> stopOrder = new ArrayList<>(processes);
-    java.util.Collections.reverse(stopOrder);
-    for (Process p : stopOrder) {
-      p.destroy();
-    }
-    for (Process p : stopOrder) {
-      try {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    processes.stop();
     log("control plane stopped");
   }
 
