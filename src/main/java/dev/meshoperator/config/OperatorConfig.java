@@ -109,6 +109,15 @@ public interface OperatorConfig {
     /** Heap shared by the parts of bodies beyond their first 64 KiB (see BodyBudget). */
     @WithDefault("33554432")
     long largeBodyBudgetBytes();
+
+    /**
+     * Reviews of at most this many bytes are answered on the event loop that read them, larger ones
+     * on a worker thread (0: always a worker). A small review costs well under a millisecond of
+     * CPU, less than handing it to a worker and back; a large one would hold up every other
+     * connection on that event loop.
+     */
+    @WithDefault("32768")
+    int eventLoopMaxBytes();
   }
 
   /** Who issues the webhook's serving certificate. */
