@@ -1,292 +1,146 @@
 package dev.meshoperator.bench;
 
-import java.io.ByteArrayInputStream;
+import dev.meshoperator.testing.HackScripts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A closed-loop load generator for the injection webhook: C clients, each with its own keep-alive
- * HTTPS connection (java.net.http, TLS verified against a given CA), send N AdmissionReviews for a
- * typical Deployment pod between them, back to back, and report throughput and latency percentiles.
- * Only successful injections (HTTP 200 with a JSONPatch) count as successes.
- *
- * <pre>
- * java -cp target/test-classes:... dev.meshoperator.bench.WebhookLoad \
- *   --url https://127.0.0.1:18443/inject --ca ca.crt --namespace bench-inject \
- *   --requests 20000 --concurrency 8 [--warmup 2000] [--seconds 60] [--http 1.1|2]
- * </pre>
+ * Runs hack/webhook-load (built and cached by hack/build-webhook-load.sh), the webhook benchmark's
+ * load generator: a Go net/http client over TLS, as the kube-apiserver's webhook client is, in its
+ * own process. C closed-loop workers, each with its own keep-alive connection (or HTTP/2 streams
+ * over shared connections), an unmeasured warm-up, then a measured phase of a given length; every
+ * answer is checked (HTTP 200, the review's uid echoed, allowed with a JSONPatch). See main.go
+ * there for what it measures.
  */
 public final class WebhookLoad {
 
-  /** What to run. */
+  /**
+   * What to run.
+   *
+   * @param http "1.1" or "2"
+   * @param connections HTTP/2 only: connections the workers share (0: one each)
+   * @param requests stop the measured phase after this many (0: by time only)
+   * @param serverPid the webhook's process, whose CPU time per request is reported (0: none)
+   */
   public record Options(
       URI url,
       Path caFile,
-      String namespace,
-      int requests,
+      Path reviewFile,
       int concurrency,
       int warmup,
-      Duration maxDuration,
-      HttpClient.Version version) {
+      Duration duration,
+      int requests,
+      String http,
+      int connections,
+      long serverPid) {
 
     public Options {
-      if (requests < 1 || concurrency < 1 || warmup < 0) {
-        throw new IllegalArgumentException("requests and concurrency must be positive");
+      if (concurrency < 1 || warmup < 0 || requests < 0) {
+        throw new IllegalArgumentException("concurrency must be positive");
       }
-      if (!"127.0.0.1".equals(url.getHost()) && !"localhost".equals(url.getHost())) {
-        // A benchmark is not a load test against someone's cluster.
-        throw new IllegalArgumentException("loopback only: " + url);
-      }
+    }
+
+    /** With another concurrency. */
+    public Options withConcurrency(int c) {
+      return new Options(
+          url, caFile, reviewFile, c, warmup, duration, requests, http, connections, serverPid);
     }
   }
 
-  /** What came out; latencies in microseconds over the successful measured requests. */
-  public record Result(
-      Options options,
-      int completed,
-      int errors,
-      Map<String, Integer> errorKinds,
-      Duration elapsed,
-      long p50,
-      long p90,
-      long p99,
-      long p999,
-      long max,
-      double mean) {
+  /**
+   * What came out: the program's Markdown table row and its error kinds (empty when none).
+   *
+   * @param row | C | protocol | connections | s | N | req/s | p50 | p90 | p99 | p99.9 | max |
+   *     client CPU ms/req | server CPU ms/req | errors |
+   */
+  public record Result(String row, String errorKinds, int exitCode) {
 
-    public double throughput() {
-      return completed / (elapsed.toNanos() / 1e9);
-    }
-
-    /**
-     * One Markdown table row: C | protocol | s | N | req/s | p50 | p90 | p99 | p99.9 | max |
-     * errors.
-     */
-    public String row() {
-      return String.format(
-          Locale.ROOT,
-          "| %d | %s | %.0f | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |",
-          options.concurrency(),
-          options.version() == HttpClient.Version.HTTP_2 ? "h2" : "http/1.1",
-          elapsed.toMillis() / 1000.0,
-          completed,
-          throughput(),
-          p50 / 1000.0,
-          p90 / 1000.0,
-          p99 / 1000.0,
-          p999 / 1000.0,
-          max / 1000.0,
-          errors);
-    }
-
-    public static String header() {
-      return "| C | protocol | s | N | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors"
-          + " |\n|---|---|---|---|---|---|---|---|---|---|---|";
+    public boolean ok() {
+      return exitCode == 0 && row.endsWith("| 0 |");
     }
   }
+
+  /** The table header the rows belong under. */
+  public static final String HEADER =
+      "| C | protocol | connections | s | N | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms"
+          + " | client CPU ms/req | server CPU ms/req | errors |\n"
+          + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+
+  private static Path binary;
 
   private WebhookLoad() {}
 
-  public static void main(String[] args) throws Exception {
-    Map<String, String> a = new TreeMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+  /** The load generator's binary, built on first use (a few seconds; standard library only). */
+  public static synchronized Path binary() {
+    if (binary == null) {
+      binary = HackScripts.cacheDir("hack/build-webhook-load.sh", Files::isExecutable);
     }
-    if (!a.containsKey("url") || !a.containsKey("ca")) {
-      System.err.println(
-          "usage: WebhookLoad --url https://127.0.0.1:18443/inject --ca ca.crt [--namespace ns]"
-              + " [--requests 20000] [--concurrency 8] [--warmup 2000] [--seconds 60]"
-              + " [--http 1.1|2]");
-      System.exit(2);
-    }
-    Options o =
-        new Options(
-            URI.create(a.get("url")),
-            Path.of(a.get("ca")),
-            a.getOrDefault("namespace", "bench-inject"),
-            // With --seconds alone, the run is bounded by time.
-            Integer.parseInt(
-                a.getOrDefault("requests", a.containsKey("seconds") ? "2000000000" : "20000")),
-            Integer.parseInt(a.getOrDefault("concurrency", "8")),
-            Integer.parseInt(a.getOrDefault("warmup", "2000")),
-            Duration.ofSeconds(Long.parseLong(a.getOrDefault("seconds", "60"))),
-            "2".equals(a.get("http")) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
-    Result r = run(o);
-    System.out.println(Result.header());
-    System.out.println(r.row());
-    if (!r.errorKinds().isEmpty()) {
-      System.out.println("errors: " + r.errorKinds());
+    return binary;
+  }
+
+  /** Writes the typical pod's review for {@code namespace}, with {@code __UID__} for the uid. */
+  public static Path writeTypicalReview(Path dir, String namespace) {
+    try {
+      Path file = dir.resolve("review-" + namespace + ".json");
+      Files.writeString(file, typicalPodReview(namespace), StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  /** Warms up (unmeasured), then sends the measured requests; stops early at maxDuration. */
-  public static Result run(Options o) throws Exception {
-    SSLContext tls = sslContext(Files.readString(o.caFile(), StandardCharsets.US_ASCII));
-    List<HttpClient> clients = new ArrayList<>();
-    for (int i = 0; i < o.concurrency(); i++) {
-      clients.add(
-          HttpClient.newBuilder()
-              .sslContext(tls)
-              .version(o.version())
-              .connectTimeout(Duration.ofSeconds(10))
-              .build());
+  /** Runs the load generator to completion. */
+  public static Result run(Options o) throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary().toString(),
+                "-url",
+                o.url().toString(),
+                "-ca",
+                o.caFile().toString(),
+                "-body",
+                o.reviewFile().toString(),
+                "-c",
+                Integer.toString(o.concurrency()),
+                "-warmup",
+                Integer.toString(o.warmup()),
+                "-duration",
+                o.duration().toMillis() + "ms",
+                "-requests",
+                Integer.toString(o.requests()),
+                "-http",
+                o.http(),
+                "-conns",
+                Integer.toString(o.connections()),
+                "-server-pid",
+                Long.toString(o.serverPid())));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(o.duration().toSeconds() * 3 + 360, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("webhook-load did not finish:\n" + out);
     }
-    String template = typicalPodReview(o.namespace());
-    if (o.warmup() > 0) {
-      phase(o, clients, template, o.warmup(), false, o.maxDuration());
-    }
-    return phase(o, clients, template, o.requests(), true, o.maxDuration());
-  }
-
-  private static Result phase(
-      Options o,
-      List<HttpClient> clients,
-      String template,
-      int count,
-      boolean measured,
-      Duration maxDuration)
-      throws InterruptedException {
-    AtomicInteger next = new AtomicInteger();
-    // Each client records into its own array (grown as needed): a run may be bounded by time.
-    long[][] perClient = new long[clients.size()][];
-    int[] perClientCount = new int[clients.size()];
-    AtomicLong errors = new AtomicLong();
-    Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
-    long deadline = System.nanoTime() + maxDuration.toNanos();
-    CountDownLatch done = new CountDownLatch(clients.size());
-    long start = System.nanoTime();
-    for (HttpClient client : clients) {
-      int index = clients.indexOf(client);
-      perClient[index] = new long[1024];
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  int i;
-                  while ((i = next.getAndIncrement()) < count && System.nanoTime() < deadline) {
-                    byte[] body =
-                        template
-                            .replace("__UID__", UUID.randomUUID().toString())
-                            .getBytes(StandardCharsets.UTF_8);
-                    HttpRequest request =
-                        HttpRequest.newBuilder(o.url())
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .header("Accept", "application/json, */*")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                            .build();
-                    long t0 = System.nanoTime();
-                    String error;
-                    try {
-                      HttpResponse<String> r =
-                          client.send(request, HttpResponse.BodyHandlers.ofString());
-                      error =
-                          r.statusCode() != 200
-                              ? "HTTP " + r.statusCode()
-                              : r.body().contains("\"patchType\":\"JSONPatch\"")
-                                  ? null
-                                  : "not injected";
-                    } catch (Exception e) {
-                      error = e.getClass().getSimpleName();
-                    }
-                    long micros = (System.nanoTime() - t0) / 1000;
-                    if (error == null) {
-                      if (measured) {
-                        int n = perClientCount[index];
-                        if (n == perClient[index].length) {
-                          perClient[index] = Arrays.copyOf(perClient[index], 2 * n);
-                        }
-                        perClient[index][n] = micros;
-                        perClientCount[index] = n + 1;
-                      }
-                    } else {
-                      errors.incrementAndGet();
-                      errorKinds.merge(error, 1, Integer::sum);
-                    }
-                  }
-                } finally {
-                  done.countDown();
-                }
-              },
-              "webhook-load-" + index);
-      t.setDaemon(true);
-      t.start();
-    }
-    done.await();
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    if (!measured) {
-      return null;
-    }
-    // done.await() orders the clients' writes before these reads.
-    long[] all = new long[Arrays.stream(perClientCount).sum()];
-    int at = 0;
-    for (int i = 0; i < perClient.length; i++) {
-      System.arraycopy(perClient[i], 0, all, at, perClientCount[i]);
-      at += perClientCount[i];
-    }
-    Arrays.sort(all);
-    long[] sorted = all;
-    return new Result(
-        o,
-        sorted.length,
-        (int) errors.get(),
-        new TreeMap<>(errorKinds),
-        elapsed,
-        percentile(sorted, 50),
-        percentile(sorted, 90),
-        percentile(sorted, 99),
-        percentile(sorted, 99.9),
-        sorted.length == 0 ? 0 : sorted[sorted.length - 1],
-        Arrays.stream(sorted).average().orElse(0));
-  }
-
-  /** Nearest-rank percentile of sorted values. */
-  static long percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.max(0, rank - 1)];
-  }
-
-  static SSLContext sslContext(String caPem) throws Exception {
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-    ks.load(null, null);
-    int i = 0;
-    for (Certificate c :
-        CertificateFactory.getInstance("X.509")
-            .generateCertificates(
-                new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII)))) {
-      ks.setCertificateEntry("ca-" + i++, c);
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
+    String row =
+        out.lines()
+            .filter(l -> l.startsWith("| ") && !l.startsWith("| C "))
+            .findFirst()
+            .orElse(out.strip());
+    String errors =
+        out.lines()
+            .filter(l -> l.startsWith("errors: "))
+            .findFirst()
+            .map(l -> l.substring(8))
+            .orElse("");
+    return new Result(row, errors, p.exitValue());
   }
 
   /**

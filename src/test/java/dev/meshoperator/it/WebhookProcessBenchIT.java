@@ -8,6 +8,7 @@ import dev.meshoperator.testing.LocalControlPlane;
 import dev.meshoperator.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,21 +17,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Not a test: the packaged operator as its own process (prod profile) against a local apiserver,
- * loaded over HTTPS on loopback by {@link WebhookLoad} run as a third process (its own JVM), then
- * pods created through the apiserver with and without injection. Prints Markdown tables; fails only
- * on errors. Off unless {@code -Dbench.webhook=true}:
+ * loaded over HTTPS on loopback by {@link WebhookLoad} (a Go net/http client, as the apiserver's
+ * webhook client is, in a third process), then pods created through the apiserver with and without
+ * injection. Prints Markdown tables; fails only on errors. Off unless {@code -Dbench.webhook=true}:
  *
  * <pre>
  * ./mvnw -B verify -Dspotless.check.skip=true -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false \
  *   -Dit.test=WebhookProcessBenchIT -Dbench.webhook=true \
  *   [-Dbench.seconds=60] [-Dbench.warmup=5000] [-Dbench.concurrency=1,8,64] [-Dbench.pods=500]
+ *   [-Dbench.h2.concurrency=8] [-Dbench.h2.connections=0] [-Dbench.plain.concurrency=1,8]
+ *   [-Dbench.operator.env=K=V,...] [-Dbench.jfr=/tmp/operator.jfr] [-Dbench.warmup.first=20000]
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.webhook", matches = "true")
@@ -51,25 +53,32 @@ class WebhookProcessBenchIT {
       int port = LocalControlPlane.freePort();
       try (OperatorProcess op =
           OperatorProcess.start(
-              "bench-operator",
-              kubeconfig,
-              cp.workDir(),
-              port,
-              Map.of("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + port + "/inject"))) {
+              "bench-operator", kubeconfig, cp.workDir(), port, operatorEnv(port))) {
         op.awaitReady(Duration.ofMinutes(3));
         WebhookEndpoint.ensureDefaultControlPlane(admin);
         WebhookEndpoint.namespace(admin, INJECTED, Map.of("istio-injection", "enabled"));
         WebhookEndpoint.namespace(admin, PLAIN, Map.of());
         Path ca = cp.workDir().resolve("webhook-ca.crt");
         Files.writeString(ca, WebhookEndpoint.caBundlePem(admin), StandardCharsets.US_ASCII);
-        String url = "https://127.0.0.1:" + port + "/inject";
+        var load =
+            new WebhookLoad.Options(
+                URI.create("https://127.0.0.1:" + port + "/inject"),
+                ca,
+                WebhookLoad.writeTypicalReview(cp.workDir(), INJECTED),
+                1,
+                0,
+                Duration.ofSeconds(5),
+                1,
+                "1.1",
+                Integer.getInteger("bench.h2.connections", 0),
+                op.pid());
         // Until the operator's informers have the namespace, answers are "not injected".
         LocalControlPlane.waitFor(
             "the webhook injecting in " + INJECTED,
             Duration.ofMinutes(2),
             () -> {
               try {
-                return loadProcess(url, ca, 1, 0, 1).endsWith("| 0 |");
+                return WebhookLoad.run(load).ok();
               } catch (Exception e) {
                 return false;
               }
@@ -82,15 +91,66 @@ class WebhookProcessBenchIT {
         }
 
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
-        List<String> rows = new ArrayList<>();
         long seconds = Long.getLong("bench.seconds", 20);
         int warmup = Integer.getInteger("bench.warmup", 5000);
-        for (String c : System.getProperty("bench.concurrency", "1,8,64").split(",")) {
-          String row = loadProcess(url, ca, Integer.parseInt(c.trim()), warmup, seconds);
-          System.out.println("WebhookLoad " + row);
-          rows.add(row);
-          assertThat(row).as("errors").endsWith("| 0 |");
-        }
+        var timed =
+            new WebhookLoad.Options(
+                load.url(),
+                ca,
+                load.reviewFile(),
+                1,
+                warmup,
+                Duration.ofSeconds(seconds),
+                0,
+                "1.1",
+                load.connections(),
+                op.pid());
+        var h2 =
+            new WebhookLoad.Options(
+                load.url(),
+                ca,
+                load.reviewFile(),
+                1,
+                warmup,
+                Duration.ofSeconds(seconds),
+                0,
+                "2",
+                load.connections(),
+                op.pid());
+        // The same pod in a namespace not selected for injection: allowed with only the
+        // skip annotation, so the engine's part is small and the rest (TLS, HTTP, decode) shows.
+        var notSelected =
+            new WebhookLoad.Options(
+                load.url(),
+                ca,
+                WebhookLoad.writeTypicalReview(cp.workDir(), PLAIN),
+                1,
+                warmup,
+                Duration.ofSeconds(seconds),
+                0,
+                "1.1",
+                0,
+                op.pid());
+        // The JIT compiles the injection path over the first tens of thousands of requests: a
+        // warm-up of its own before any row, or the first row measures the compiler too.
+        WebhookLoad.run(
+            new WebhookLoad.Options(
+                load.url(),
+                ca,
+                load.reviewFile(),
+                8,
+                Integer.getInteger("bench.warmup.first", 20000),
+                Duration.ofSeconds(1),
+                0,
+                "1.1",
+                0,
+                0));
+        List<String> rows = new ArrayList<>();
+        rows.addAll(rows("typical", timed, System.getProperty("bench.concurrency", "1,8,64")));
+        rows.addAll(rows("typical", h2, System.getProperty("bench.h2.concurrency", "8")));
+        rows.addAll(
+            rows(
+                "not selected", notSelected, System.getProperty("bench.plain.concurrency", "1,8")));
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
         int pods = Integer.getInteger("bench.pods", 500);
         String injected = createPods(admin, INJECTED, pods);
@@ -105,8 +165,9 @@ class WebhookProcessBenchIT {
             .as("injected pods")
             .isEqualTo(pods);
         System.out.printf(
-            "WebhookLoad (separate JVM, HTTPS on loopback, %d s per row after %d warm-up requests;"
-                + " %d cores; /proc/loadavg before: %s, after: %s):%n%s%n%s%n%n"
+            "webhook-load (Go net/http client, own process, HTTPS on loopback, %d s per row after"
+                + " %d warm-up requests; %d cores; /proc/loadavg before: %s, after: %s):%n"
+                + "| review %s%n|---%s%n%s%n%n"
                 + "Pod creations through the apiserver (8 clients, %d pods in all):%n"
                 + "| namespace | pods/s | p50 ms | p99 ms |%n|---|---|---|---|%n%s%n%s%n",
             seconds,
@@ -114,7 +175,8 @@ class WebhookProcessBenchIT {
             Runtime.getRuntime().availableProcessors(),
             loadBefore,
             loadAfter,
-            WebhookLoad.Result.header(),
+            WebhookLoad.HEADER.lines().findFirst().orElseThrow(),
+            WebhookLoad.HEADER.lines().skip(1).findFirst().orElseThrow(),
             String.join("\n", rows),
             pods,
             injected,
@@ -123,39 +185,43 @@ class WebhookProcessBenchIT {
     }
   }
 
-  /** WebhookLoad in its own JVM; its table row. */
-  private static String loadProcess(String url, Path ca, int concurrency, int warmup, long seconds)
-      throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                WebhookLoad.class.getName(),
-                "--url",
-                url,
-                "--ca",
-                ca.toString(),
-                "--namespace",
-                INJECTED,
-                "--concurrency",
-                Integer.toString(concurrency),
-                "--warmup",
-                Integer.toString(warmup),
-                "--seconds",
-                Long.toString(seconds)));
-    if (seconds <= 1) {
-      command.addAll(List.of("--requests", "1"));
+  /**
+   * The operator's environment: its webhook URL, then {@code -Dbench.operator.env=K=V,K=V} (e.g.
+   * MESH_OPERATOR_WEBHOOK_EVENT_LOOP_MAX_BYTES=0 to compare settings on one build), and with {@code
+   * -Dbench.jfr=FILE} a flight recording of the whole run.
+   */
+  private static Map<String, String> operatorEnv(int port) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + port + "/inject");
+    for (String kv : System.getProperty("bench.operator.env", "").split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        env.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
     }
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(seconds * 3 + 120, TimeUnit.SECONDS)).isTrue();
-    return out.lines()
-        .filter(l -> l.startsWith("| ") && !l.startsWith("| C "))
-        .findFirst()
-        .orElse(out);
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null) {
+      env.put(
+          "JAVA_TOOL_OPTIONS",
+          "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
+    }
+    return env;
+  }
+
+  /** One row per concurrency in {@code list} (comma-separated; empty: none), each checked. */
+  private static List<String> rows(String review, WebhookLoad.Options o, String list)
+      throws Exception {
+    List<String> rows = new ArrayList<>();
+    for (String c : list.split(",")) {
+      if (c.isBlank()) {
+        continue;
+      }
+      var r = WebhookLoad.run(o.withConcurrency(Integer.parseInt(c.trim())));
+      System.out.println("webhook-load " + review + " " + r.row() + " " + r.errorKinds());
+      assertThat(r.ok()).as("no errors: %s %s", r.row(), r.errorKinds()).isTrue();
+      rows.add("| " + review + " " + r.row());
+    }
+    return rows;
   }
 
   /** {@code pods} pod creations by 8 clients: a table row of rate and latency. */

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * the cache directory on their last line of stdout. They are quick when everything is cached;
  * otherwise they build (minutes to tens of minutes cold) and their progress goes to our stderr.
  */
-final class HackScripts {
+public final class HackScripts {
 
   private HackScripts() {}
 
@@ -22,7 +22,7 @@ final class HackScripts {
    *
    * @param built what must hold of that directory for the build to count as done
    */
-  static Path cacheDir(String script, Predicate<Path> built) {
+  public static Path cacheDir(String script, Predicate<Path> built) {
     Path path = ProjectDir.get().resolve(script);
     try {
       Process p =
