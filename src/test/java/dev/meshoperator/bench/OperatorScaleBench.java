@@ -259,6 +259,14 @@ class OperatorScaleBench {
                 + mib(live)
                 + "; RSS after it "
                 + mib(op.rssBytes())));
+    rows.add(
+        row(
+            "Idle memory by kind, " + label,
+            JvmMemory.breakdown(
+                op,
+                rss,
+                info,
+                JVM.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking")))));
   }
 
   /** A second kwok node holding the bench's pods, so the scheduler still has room on the first. */
