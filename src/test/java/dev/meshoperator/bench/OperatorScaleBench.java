@@ -259,6 +259,14 @@ class OperatorScaleBench {
                 + mib(live)
                 + "; RSS after it "
                 + mib(op.rssBytes())));
+    rows.add(
+        row(
+            "Idle memory by kind, " + label,
+            JvmMemory.breakdown(
+                op,
+                rss,
+                info,
+                JVM.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking")))));
   }
 
   /** A second kwok node holding the bench's pods, so the scheduler still has room on the first. */
@@ -334,6 +342,22 @@ class OperatorScaleBench {
         f.get();
       }
       work.clear();
+      // The apiserver refuses a pod until its namespace's "default" ServiceAccount exists, which
+      // the controller-manager creates shortly after the namespace (late on a loaded machine).
+      LocalControlPlane.waitFor(
+          "a default ServiceAccount in every scale namespace",
+          Duration.ofMinutes(5),
+          () ->
+              admin
+                      .serviceAccounts()
+                      .inAnyNamespace()
+                      .withField("metadata.name", "default")
+                      .list()
+                      .getItems()
+                      .stream()
+                      .filter(sa -> sa.getMetadata().getNamespace().startsWith("scale-"))
+                      .count()
+                  >= NAMESPACES);
       for (int p = 0; p < PODS; p++) {
         String ns = String.format("scale-%04d", p % NAMESPACES);
         String name = "app-" + p;

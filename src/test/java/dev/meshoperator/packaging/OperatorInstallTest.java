@@ -105,6 +105,30 @@ class OperatorInstallTest {
     }
   }
 
+  /**
+   * The Deployment's JVM options are accepted by this JDK (17, as the image's): a JVM exits at
+   * start on an option it does not know, and some of them (TrimNativeHeapInterval) exist only in
+   * later 17 updates.
+   */
+  @Test
+  void javaOptionsStartThisJdk() throws Exception {
+    String opts =
+        container().getEnv().stream()
+            .filter(e -> e.getName().equals("JAVA_OPTS_APPEND"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    List<String> command = new java.util.ArrayList<>();
+    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(opts.split(" ")));
+    command.add("-version");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).doesNotContainIgnoringCase("warning").doesNotContain("Unrecognized");
+  }
+
   /** Whether FOO_BAR_BAZ is a path of methods below OperatorConfig (SmallRye's env mapping). */
   private static boolean resolves(String rest) {
     return resolves(OperatorConfig.class, Arrays.asList(rest.toLowerCase().split("_")));
