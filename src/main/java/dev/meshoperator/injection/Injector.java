@@ -69,7 +69,52 @@ public final class Injector {
     Objects.requireNonNull(settings, "settings");
     // The copy goes through the pod's JSON form, which is kept: it is the "before" of the patch.
     ObjectNode input = Json.toTree(pod);
-    Pod original = Json.toPod(input);
+    return injectCopy(Json.toPod(input), input, null, workload, settings);
+  }
+
+  /**
+   * Injects a pod given in its JSON form (as the webhook receives it), guessing its workload from
+   * its controller reference. Only the parts of the pod injection reads or changes are converted to
+   * their fabric8 form; the result's {@link InjectionResult.Injected#patch()} is computed on JSON
+   * trees, and its pod is built only when asked for.
+   */
+  public static InjectionResult inject(SlimPod pod, InjectionSettings settings) {
+    Objects.requireNonNull(pod, "pod");
+    Objects.requireNonNull(settings, "settings");
+    if (pod.slimmed() && onlySlimTemplates(pod.pod(), settings)) {
+      Pod original = pod.takePod();
+      ObjectNode before = pod.restore(Json.toTree(original));
+      try {
+        return injectCopy(original, before, pod, null, settings);
+      } catch (SlimPod.Conflict e) {
+        // Injection changed a field set aside (no built-in template does): the whole pod then.
+      }
+    }
+    Pod whole = pod.wholePod();
+    return injectCopy(whole, Json.toTree(whole), null, null, settings);
+  }
+
+  /** Whether every template the pod gets is one {@link SlimPod} may leave fields out for. */
+  private static boolean onlySlimTemplates(Pod pod, InjectionSettings s) {
+    for (String name : selectTemplates(annotationsOrEmpty(pod), s)) {
+      if (!SlimPod.SLIM_TEMPLATES.contains(name) || s.templates().containsKey(name)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Injects {@code original}, the caller's own copy of the pod (modified here), whose JSON form
+   * {@code input} is the "before" of the patch; {@code slim} is the pod {@code original} is the
+   * slim form of, or null when it is the whole pod.
+   */
+  private static InjectionResult injectCopy(
+      Pod original,
+      ObjectNode input,
+      SlimPod slim,
+      WorkloadRef workload,
+      InjectionSettings settings) {
     if (original.getMetadata() == null) {
       original.setMetadata(new ObjectMeta());
     }
@@ -112,11 +157,16 @@ public final class Injector {
       }
     }
     WorkloadRef w = workload != null ? workload : WorkloadRef.fromPod(original);
+    Pod result;
     try {
-      return new InjectionResult.Injected(run(original, w, settings), input);
+      result = run(original, w, settings);
     } catch (InjectionException e) {
       return new InjectionResult.Denied(e.getMessage());
     }
+    if (slim == null) {
+      return new InjectionResult.Injected(result, input);
+    }
+    return InjectionResult.Injected.ofJson(input, slim.restore(Json.toTree(result)));
   }
 
   private static Pod run(Pod original, WorkloadRef workload, InjectionSettings s) {
@@ -146,7 +196,7 @@ public final class Injector {
 
     ObjectNode merged = Json.toTree(original);
     ObjectNode templatePod = Json.MAPPER.createObjectNode();
-    for (String name : selectTemplates(original, s)) {
+    for (String name : selectTemplates(annotations(original), s)) {
       InjectionTemplate template = s.templates().getOrDefault(name, BUILT_IN.get(name));
       if (template == null) {
         throw new InjectionException(
@@ -160,7 +210,7 @@ public final class Injector {
       // a custom one gets its own copy, so it cannot change what the next template sees.
       ObjectNode rendered =
           template.render(BUILT_IN.get(name) == template ? ctx : contextCopy(ctx));
-      templatePod = StrategicMerge.apply(templatePod, rendered);
+      StrategicMerge.into(templatePod, rendered);
       // With native sidecars the template puts the proxy under initContainers, while a user's
       // customization of it sits under containers: move it so the two merge.
       boolean nativeSidecar = s.nativeSidecars();
@@ -183,7 +233,7 @@ public final class Injector {
           && !hasNamed(merged.path("spec").path("initContainers"), PROXY_CONTAINER)) {
         moveContainer(merged, PROXY_CONTAINER);
       }
-      merged = StrategicMerge.apply(merged, rendered);
+      StrategicMerge.into(merged, rendered);
     }
 
     ObjectNode finalTree = reapplyOverwrittenContainers(merged, original, templatePod);
@@ -233,6 +283,12 @@ public final class Injector {
     return String.join(", ", all.keySet());
   }
 
+  private static Map<String, String> annotationsOrEmpty(Pod pod) {
+    return pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
+        ? Map.of()
+        : pod.getMetadata().getAnnotations();
+  }
+
   static Map<String, String> annotations(Pod pod) {
     if (pod.getMetadata().getAnnotations() == null) {
       pod.getMetadata().setAnnotations(new LinkedHashMap<>());
@@ -268,8 +324,9 @@ public final class Injector {
     return env;
   }
 
-  private static List<String> selectTemplates(Pod pod, InjectionSettings s) {
-    String requested = annotations(pod).get(IstioAnnotations.INJECT_TEMPLATES);
+  private static List<String> selectTemplates(
+      Map<String, String> annotations, InjectionSettings s) {
+    String requested = annotations.get(IstioAnnotations.INJECT_TEMPLATES);
     List<String> names = new ArrayList<>();
     if (requested != null) {
       for (String n : requested.split(",", -1)) {
@@ -438,7 +495,7 @@ public final class Injector {
       overrideContainers.add(overlay);
       ObjectNode patch = Json.MAPPER.createObjectNode();
       patch.putObject("spec").putArray("containers").add(overlay);
-      result = StrategicMerge.apply(result, patch);
+      StrategicMerge.into(result, patch);
     }
     for (JsonNode c : iterable(templatePod.path("spec").path("initContainers"))) {
       String name = c.path("name").asText();
@@ -459,7 +516,7 @@ public final class Injector {
       overrideInit.add(overlay);
       ObjectNode patch = Json.MAPPER.createObjectNode();
       patch.putObject("spec").putArray("initContainers").add(overlay);
-      result = StrategicMerge.apply(result, patch);
+      StrategicMerge.into(result, patch);
     }
     if (!alreadyInjected && (!overrideContainers.isEmpty() || !overrideInit.isEmpty())) {
       ObjectNode saved = Json.MAPPER.createObjectNode();

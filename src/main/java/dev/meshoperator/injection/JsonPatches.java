@@ -25,6 +25,11 @@ public final class JsonPatches {
     return JsonDiff.asJson(before, Json.toTree(after), DiffFlags.dontNormalizeOpIntoMoveAndCopy());
   }
 
+  /** As {@link #diff(Pod, Pod)}, on the JSON forms of both pods. */
+  public static JsonNode diff(JsonNode before, JsonNode after) {
+    return JsonDiff.asJson(before, after, DiffFlags.dontNormalizeOpIntoMoveAndCopy());
+  }
+
   /** {@code patch} applied to {@code pod}; the pod itself is not modified. */
   public static Pod apply(Pod pod, JsonNode patch) {
     return Json.toPod(JsonPatch.apply(patch, Json.toTree(pod)));
