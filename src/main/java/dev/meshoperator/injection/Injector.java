@@ -82,12 +82,12 @@ public final class Injector {
     Objects.requireNonNull(pod, "pod");
     Objects.requireNonNull(settings, "settings");
     if (pod.slimmed() && onlySlimTemplates(pod.pod(), settings)) {
-      Pod original = pod.takePod();
-      ObjectNode before = pod.restore(Json.toTree(original));
       try {
-        return injectCopy(original, before, pod, null, settings);
+        Pod original = pod.takePod();
+        return injectCopy(original, pod.restore(Json.toTree(original)), pod, null, settings);
       } catch (SlimPod.Conflict e) {
-        // Injection changed a field set aside (no built-in template does): the whole pod then.
+        // Containers of the same name (refused below), or injection changed a field set aside
+        // (no built-in template does): the whole pod then.
       }
     }
     Pod whole = pod.wholePod();
