@@ -84,7 +84,7 @@ public final class Injector {
     if (pod.slimmed() && onlySlimTemplates(pod.pod(), settings)) {
       try {
         Pod original = pod.takePod();
-        return injectCopy(original, pod.restore(Json.toTree(original)), pod, null, settings);
+        return injectCopy(original, Json.toTree(original), pod, null, settings);
       } catch (SlimPod.Conflict e) {
         // Containers of the same name (refused below), or injection changed a field set aside
         // (no built-in template does): the whole pod then.
@@ -105,16 +105,20 @@ public final class Injector {
   }
 
   /**
-   * Injects {@code original}, the caller's own copy of the pod (modified here), whose JSON form
-   * {@code input} is the "before" of the patch; {@code slim} is the pod {@code original} is the
-   * slim form of, or null when it is the whole pod.
+   * Injects {@code original}, the caller's own copy of the pod (modified here), whose JSON form is
+   * {@code tree} (taken here); {@code slim} is the pod {@code original} is the slim form of, or
+   * null when it is the whole pod.
    */
   private static InjectionResult injectCopy(
       Pod original,
-      ObjectNode input,
+      ObjectNode tree,
       SlimPod slim,
       WorkloadRef workload,
       InjectionSettings settings) {
+    // The tree the templates are merged onto, a copy of the pod's before anything changes it; the
+    // tree itself, with what was set aside put back, is the "before" of the patch.
+    ObjectNode mergeBase = tree.deepCopy();
+    ObjectNode input = slim == null ? tree : slim.restore(tree);
     if (original.getMetadata() == null) {
       original.setMetadata(new ObjectMeta());
     }
@@ -159,7 +163,7 @@ public final class Injector {
     WorkloadRef w = workload != null ? workload : WorkloadRef.fromPod(original);
     Pod result;
     try {
-      result = run(original, w, settings);
+      result = run(original, mergeBase, w, settings);
     } catch (InjectionException e) {
       return new InjectionResult.Denied(e.getMessage());
     }
@@ -169,7 +173,8 @@ public final class Injector {
     return InjectionResult.Injected.ofJson(input, slim.restore(Json.toTree(result)));
   }
 
-  private static Pod run(Pod original, WorkloadRef workload, InjectionSettings s) {
+  private static Pod run(
+      Pod original, ObjectNode mergeBase, WorkloadRef workload, InjectionSettings s) {
     if (s.openShift()) {
       resetOpenShiftProxyUser(original);
     }
@@ -194,7 +199,8 @@ public final class Injector {
             Images.proxy(s, proxyConfig, strippedAnnotations),
             Images.proxyInit(s, proxyConfig, strippedAnnotations));
 
-    ObjectNode merged = Json.toTree(original);
+    // On OpenShift the pod's proxy user may have been reset above: the tree must show it.
+    ObjectNode merged = s.openShift() ? Json.toTree(original) : mergeBase;
     ObjectNode templatePod = Json.MAPPER.createObjectNode();
     for (String name : selectTemplates(annotations(original), s)) {
       InjectionTemplate template = s.templates().getOrDefault(name, BUILT_IN.get(name));
@@ -238,9 +244,8 @@ public final class Injector {
 
     ObjectNode finalTree = reapplyOverwrittenContainers(merged, original, templatePod);
     Pod result = Json.toPod(finalTree);
-    Pod injected = Json.toPod(templatePod);
     adjustInitContainerUser(result, original, proxyConfig);
-    postProcess(result, injected, original, s, clusterEnv, proxyConfig, meshStatusPort);
+    postProcess(result, templatePod, original, s, clusterEnv, proxyConfig, meshStatusPort);
     return result;
   }
 
@@ -707,7 +712,7 @@ public final class Injector {
 
   private static void postProcess(
       Pod pod,
-      Pod injected,
+      ObjectNode injected,
       Pod original,
       InjectionSettings s,
       Map<String, String> clusterEnv,
@@ -743,7 +748,7 @@ public final class Injector {
     annotations(pod)
         .put(
             IstioAnnotations.SIDECAR_STATUS,
-            InjectionStatus.of(injected.getSpec(), s.revision()).toJson());
+            InjectionStatus.of(injected.path("spec"), s.revision()).toJson());
     annotations(pod).putAll(s.injectedAnnotations());
     ContainerOrder.apply(
         pod.getSpec(),

@@ -271,11 +271,19 @@ public class AdmissionHandler {
     }
     if (patch != null && patch.size() > 0) {
       response.put("patchType", "JSONPatch");
-      response.put(
-          "patch",
-          Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+      response.put("patch", Base64.getEncoder().encodeToString(utf8(patch)));
     }
     return review;
+  }
+
+  /** The patch's JSON text in UTF-8, written straight to bytes (no String in between). */
+  private static byte[] utf8(JsonNode patch) {
+    try {
+      return JSON.writeValueAsBytes(patch);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // A tree of plain nodes always serializes; keep the old path should it not.
+      return patch.toString().getBytes(StandardCharsets.UTF_8);
+    }
   }
 
   /** Longest status message returned; the apiserver shows it to whoever created the pod. */
