@@ -39,6 +39,28 @@ public record InjectionStatus(
         revision == null || revision.isEmpty() ? "default" : revision);
   }
 
+  /** As {@link #of(PodSpec, String)}, from the merged templates' JSON form. */
+  static InjectionStatus of(JsonNode injectedSpec, String revision) {
+    return new InjectionStatus(
+        names(injectedSpec.path("initContainers")),
+        names(injectedSpec.path("containers")),
+        names(injectedSpec.path("volumes")),
+        names(injectedSpec.path("imagePullSecrets")),
+        revision == null || revision.isEmpty() ? "default" : revision);
+  }
+
+  private static List<String> names(JsonNode items) {
+    if (!items.isArray() || items.isEmpty()) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode item : items) {
+      JsonNode name = item.get("name");
+      out.add(name == null || name.isNull() ? null : name.asText());
+    }
+    return out;
+  }
+
   private static <T> List<String> names(List<T> items, Function<T, String> name) {
     if (items == null || items.isEmpty()) {
       return null;

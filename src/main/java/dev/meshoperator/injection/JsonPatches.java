@@ -2,8 +2,6 @@ package dev.meshoperator.injection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.zjsonpatch.DiffFlags;
-import io.fabric8.zjsonpatch.JsonDiff;
 import io.fabric8.zjsonpatch.JsonPatch;
 
 /** RFC 6902 JSON patches between pods, as an admission webhook returns them. */
@@ -16,13 +14,17 @@ public final class JsonPatches {
    * are used (no move/copy), which every patch consumer understands.
    */
   public static JsonNode diff(Pod before, Pod after) {
-    return JsonDiff.asJson(
-        Json.toTree(before), Json.toTree(after), DiffFlags.dontNormalizeOpIntoMoveAndCopy());
+    return TreeDiff.diff(Json.toTree(before), Json.toTree(after));
   }
 
   /** As {@link #diff(Pod, Pod)}, with the pod before already in its JSON form. */
   public static JsonNode diff(JsonNode before, Pod after) {
-    return JsonDiff.asJson(before, Json.toTree(after), DiffFlags.dontNormalizeOpIntoMoveAndCopy());
+    return TreeDiff.diff(before, Json.toTree(after));
+  }
+
+  /** As {@link #diff(Pod, Pod)}, on the JSON forms of both pods. */
+  public static JsonNode diff(JsonNode before, JsonNode after) {
+    return TreeDiff.diff(before, after);
   }
 
   /** {@code patch} applied to {@code pod}; the pod itself is not modified. */

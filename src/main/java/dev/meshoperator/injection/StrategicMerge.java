@@ -52,6 +52,11 @@ final class StrategicMerge {
     return result;
   }
 
+  /** Merges {@code patch} into {@code target} itself (which must not be shared). */
+  static void into(ObjectNode target, ObjectNode patch) {
+    mergeObject(target, patch, "");
+  }
+
   private static void mergeObject(ObjectNode target, ObjectNode patch, String path) {
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();

@@ -7,6 +7,7 @@ import dev.meshoperator.injection.InjectionDecision;
 import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionResult;
 import dev.meshoperator.injection.Injector;
+import dev.meshoperator.injection.SlimPod;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -112,18 +113,23 @@ public class AdmissionHandler {
         return response(
             uid, false, "request.object is not a valid Pod: null list element at " + nullAt, null);
       }
+      ObjectNode object = (ObjectNode) request.path("object");
+      String namespace = request.path("namespace").asText(null);
+      if (namespace != null
+          && object.get("metadata") instanceof ObjectNode metadata
+          && (metadata.get("namespace") == null || metadata.get("namespace").isNull())) {
+        // The review's own tree, parsed for this request: filled in place, as the pod's copy.
+        metadata.put("namespace", namespace);
+      }
+      SlimPod slim;
       Pod pod;
       try {
-        pod = JSON.treeToValue(request.path("object"), Pod.class);
+        // Only what the policy and the injector read is converted to a fabric8 Pod.
+        slim = SlimPod.of(object);
+        pod = slim.pod();
       } catch (Exception e) {
         outcome = "malformed";
         return response(uid, false, "request.object is not a valid Pod: " + firstLine(e), null);
-      }
-      String namespace = request.path("namespace").asText(null);
-      if (namespace != null
-          && pod.getMetadata() != null
-          && pod.getMetadata().getNamespace() == null) {
-        pod.getMetadata().setNamespace(namespace);
       }
       Map<String, String> nsLabels = registry.namespaceLabels(namespace);
       // Which revision the labels select, then that revision's own policy.
@@ -158,12 +164,12 @@ public class AdmissionHandler {
         LOG.debugf("Not injecting %s/%s: %s", namespace, name(pod), decision.reason());
         return response(uid, true, null, skipPatch(pod, decision.reason()));
       }
-      InjectionResult result = Injector.inject(pod, cp.get().settings());
+      InjectionResult result = Injector.inject(slim, cp.get().settings());
       if (result instanceof InjectionResult.Denied denied) {
         outcome = "denied";
         return response(uid, false, denied.message(), null);
       }
-      JsonNode patch = ((InjectionResult.Injected) result).patch(pod);
+      JsonNode patch = ((InjectionResult.Injected) result).patch();
       outcome = "injected";
       ObjectNode answer = response(uid, true, null, patch);
       String note = cp.get().nativeSidecarsNote();
@@ -265,11 +271,19 @@ public class AdmissionHandler {
     }
     if (patch != null && patch.size() > 0) {
       response.put("patchType", "JSONPatch");
-      response.put(
-          "patch",
-          Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+      response.put("patch", Base64.getEncoder().encodeToString(utf8(patch)));
     }
     return review;
+  }
+
+  /** The patch's JSON text in UTF-8, written straight to bytes (no String in between). */
+  private static byte[] utf8(JsonNode patch) {
+    try {
+      return JSON.writeValueAsBytes(patch);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // A tree of plain nodes always serializes; keep the old path should it not.
+      return patch.toString().getBytes(StandardCharsets.UTF_8);
+    }
   }
 
   /** Longest status message returned; the apiserver shows it to whoever created the pod. */

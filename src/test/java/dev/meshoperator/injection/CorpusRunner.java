@@ -98,6 +98,20 @@ final class CorpusRunner {
         actual = JsonPatch.apply(patch, JsonPatches.toJson(pod));
         assertSame(
             where + " (patch applied vs engine output)", JsonPatches.toJson(result.pod()), actual);
+        // The webhook's own path (the pod's JSON form, only partly converted) gives the same pod,
+        // and its patch, applied to the pod, gives it too.
+        InjectionResult viaJson = Injector.inject(SlimPod.of(inputPod.deepCopy()), s);
+        assertThat(viaJson)
+            .as(where + " (JSON path): " + viaJson)
+            .isInstanceOf(InjectionResult.Injected.class);
+        assertSame(
+            where + " (JSON path vs Pod path)",
+            JsonPatches.toJson(result.pod()),
+            JsonPatches.toJson(viaJson.pod()));
+        assertSame(
+            where + " (JSON path's patch applied vs engine output)",
+            JsonPatches.toJson(result.pod()),
+            JsonPatch.apply(((InjectionResult.Injected) viaJson).patch(), JsonPatches.toJson(pod)));
         InjectionResult again = idempotency ? Injector.inject(result.pod(), s) : result;
         assertSame(
             where + " idempotency",
