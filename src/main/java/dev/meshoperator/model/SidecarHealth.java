@@ -85,7 +85,10 @@ public final class SidecarHealth {
         if (pod.finished()) {
           continue;
         }
-        if (policy != null && !policy.podPolicy(pod.toPod()).inject()) {
+        if (policy != null
+            && !policy
+                .podPolicy(pod.namespace(), pod.labels(), pod.injectAnnotation(), pod.hostNetwork())
+                .inject()) {
           optedOut++;
           continue;
         }
