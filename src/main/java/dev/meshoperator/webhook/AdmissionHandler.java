@@ -105,7 +105,7 @@ public class AdmissionHandler {
         outcome = "not-a-pod";
         return response(uid, false, "the injection webhook only admits Pods", null);
       }
-      String nullAt = nullArrayElement(request.path("object"));
+      String nullAt = dropNullFields(request.path("object"));
       if (nullAt != null) {
         // The apiserver never sends one (it decodes into typed structs first); the injector
         // would trip over it.
@@ -204,10 +204,14 @@ public class AdmissionHandler {
   }
 
   /**
-   * The JSON pointer of the first null element of an array in {@code node}, or null. Iterative: the
-   * tree may be as deep as the parser allows.
+   * Drops every object field whose value is null from {@code node}, in place, and returns the JSON
+   * pointer of the first null element of an array, or null. A null field means the field is absent
+   * (Go decodes both alike, and the apiserver's own objects carry only {@code creationTimestamp:
+   * null}); the injector reads the pod's fabric8 form straight from this tree, so a {@code
+   * "containers": null} left in would reach it as a null list. Iterative: the tree may be as deep
+   * as the parser allows.
    */
-  static String nullArrayElement(JsonNode node) {
+  static String dropNullFields(JsonNode node) {
     Deque<Visit> todo = new ArrayDeque<>();
     todo.push(new Visit(null, "", node));
     while (!todo.isEmpty()) {
@@ -225,7 +229,9 @@ public class AdmissionHandler {
       } else {
         for (var it = v.node().fields(); it.hasNext(); ) {
           var field = it.next();
-          if (field.getValue().isContainerNode()) {
+          if (field.getValue().isNull()) {
+            it.remove();
+          } else if (field.getValue().isContainerNode()) {
             todo.push(new Visit(v, field.getKey(), field.getValue()));
           }
         }

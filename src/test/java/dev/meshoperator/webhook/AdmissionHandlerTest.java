@@ -64,7 +64,11 @@ class AdmissionHandlerTest {
                  "spec": {"containers": [{"name": "a", "command": ["sh"], "ports": []}],
                           "nodeSelector": null}}
                 """);
-    assertThat(AdmissionHandler.nullArrayElement(object)).isNull();
+    assertThat(AdmissionHandler.dropNullFields(object)).isNull();
+    assertThat(object.toString())
+        .isEqualTo(
+            "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"a\","
+                + "\"command\":[\"sh\"],\"ports\":[]}]}}");
     var response =
         review(
             "{\"request\": {\"uid\": \"u3\", \"namespace\": \"plain\", \"object\": "
@@ -152,6 +156,25 @@ class AdmissionHandlerTest {
     assertThat(response.path("status").path("message").asText()).contains("not ready");
     assertThat(meters.counter("istio_operator_injection_requests", "outcome", "not-ready").count())
         .isEqualTo(1.0);
+  }
+
+  @Test
+  void nullFieldsOfAnInjectedPodAreAbsentFieldsNotNullLists() {
+    // Found by AdmissionEndpointFuzzIT: "initContainers": null reached the injector as a null
+    // list (NullPointerException, answered by the catch-all) once it read the review's own tree.
+    var injected =
+        injectWith(
+            List.of(),
+            """
+            {"request": {"uid": "u10", "namespace": "apps", "kind": {"kind": "Pod"},
+              "object": {"metadata": {"name": "p", "namespace": "apps", "annotations": null,
+                                      "creationTimestamp": null},
+                         "spec": {"initContainers": null, "volumes": null,
+                                  "containers": [{"name": "app", "image": "example/app:1",
+                                                  "env": null, "ports": null}]}}}}
+            """);
+    assertThat(injected.patch()).contains("istio-proxy", "istio-init");
+    assertThat(injected.patch()).doesNotContain("creationTimestamp");
   }
 
   @Test
@@ -250,6 +273,10 @@ class AdmissionHandlerTest {
   private record Injected(com.fasterxml.jackson.databind.JsonNode response, String patch) {}
 
   private Injected injectWith(List<Node> nodes) {
+    return injectWith(nodes, POD_REVIEW);
+  }
+
+  private Injected injectWith(List<Node> nodes, String review) {
     MeshControlPlane mcp =
         Serialization.unmarshal(
             """
@@ -268,7 +295,7 @@ class AdmissionHandlerTest {
             .endMetadata()
             .build();
     var h = new AdmissionHandler(MeshRegistry.fixed(List.of(mcp), List.of(apps), nodes), meters);
-    var response = h.review(POD_REVIEW.getBytes(StandardCharsets.UTF_8)).path("response");
+    var response = h.review(review.getBytes(StandardCharsets.UTF_8)).path("response");
     assertThat(response.path("allowed").asBoolean()).as(response.toString()).isTrue();
     return new Injected(
         response,
