@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -101,14 +102,26 @@ public class MeshRegistry {
         // inAnyNamespace also fits a cluster-scoped MeshControlPlane.
         () -> client.resources(MeshControlPlane.class).inAnyNamespace().runnableInformer(0),
         this::recompute);
-    informers.add(Namespace.class, () -> client.namespaces().runnableInformer(0), null);
-    informers.add(Node.class, () -> client.nodes().runnableInformer(0), this::onNodeEvent);
+    informers.add(
+        Namespace.class,
+        () -> reduced(client.namespaces().runnableInformer(0), ReducedStore::namespace),
+        null);
+    informers.add(
+        Node.class,
+        () -> reduced(client.nodes().runnableInformer(0), ReducedStore::node),
+        this::onNodeEvent);
     controlPlaneSource = () -> informers.list(MeshControlPlane.class);
     nodeSource = () -> informers.list(Node.class);
     namespaceSource = name -> informers.get(Namespace.class, name);
     namespacesSource = () -> informers.list(Namespace.class);
     readiness = informers::allSynced;
     informers.startAll();
+  }
+
+  private static <T extends HasMetadata> SharedIndexInformer<T> reduced(
+      SharedIndexInformer<T> informer, java.util.function.UnaryOperator<T> reduce) {
+    informer.itemStore(new ReducedStore<>(reduce));
+    return informer;
   }
 
   void onStop(@Observes ShutdownEvent event) {
