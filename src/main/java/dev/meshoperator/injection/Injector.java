@@ -236,7 +236,12 @@ public final class Injector {
           && !hasNamed(merged.path("spec").path("initContainers"), PROXY_CONTAINER)) {
         moveContainer(merged, PROXY_CONTAINER);
       }
-      StrategicMerge.into(merged, rendered);
+      if (BUILT_IN.get(name) == template) {
+        // A built-in template's tree is its own, built for this call and not used again.
+        StrategicMerge.intoTaking(merged, rendered);
+      } else {
+        StrategicMerge.into(merged, rendered);
+      }
     }
 
     ObjectNode finalTree =

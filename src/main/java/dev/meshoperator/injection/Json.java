@@ -50,6 +50,21 @@ final class Json {
     return MAPPER.readTree(json);
   }
 
+  /** Whether {@code node} is or holds a null anywhere. */
+  static boolean containsNull(JsonNode node) {
+    if (node.isNull()) {
+      return true;
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (containsNull(child)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** A deep copy without null members: nulls in a merge patch mean "absent". */
   static JsonNode withoutNulls(JsonNode node) {
     if (node instanceof ObjectNode object) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Building blocks shared by the proxy containers of the built-in templates. */
 final class ProxyEnv {
@@ -328,11 +329,25 @@ final class ProxyEnv {
     return r == null ? null : Json.MAPPER.convertValue(r, ResourceRequirements.class);
   }
 
+  /**
+   * Canonical forms already computed: the same few quantities (the configured resources) come with
+   * every pod. Bounded, as annotations could bring any number of them.
+   */
+  private static final Map<String, String> CANONICAL = new ConcurrentHashMap<>();
+
   private static String quantity(String v) {
+    String canonical = v == null ? null : CANONICAL.get(v);
+    if (canonical != null) {
+      return canonical;
+    }
     if (v == null || !Quantities.isValid(v)) {
       throw new InjectionException("invalid resource quantity '" + v + "'");
     }
-    return Quantities.canonical(v);
+    canonical = Quantities.canonical(v);
+    if (CANONICAL.size() < 256) {
+      CANONICAL.put(v, canonical);
+    }
+    return canonical;
   }
 
   /** Appends Istio's CNI network to a Multus networks annotation (plain list or JSON). */
