@@ -84,35 +84,36 @@ final class GatewayTemplate implements InjectionTemplate {
 
   private static List<EnvVar> env(TemplateContext ctx) {
     InjectionSettings s = ctx.settings();
-    List<EnvVar> env = new ArrayList<>(ProxyEnv.identity(s));
+    ArrayNode env = Json.MAPPER.createArrayNode();
+    ProxyEnv.identity(s, env);
     env.add(ProxyEnv.resourceRef(s, "ISTIO_CPU_LIMIT", "limits.cpu"));
     env.add(ProxyEnv.proxyConfig(ctx));
     env.add(ProxyEnv.podPorts(ctx));
-    env.addAll(ProxyEnv.goLimits(s));
-    env.addAll(ProxyEnv.compliance(s));
+    ProxyEnv.goLimits(s, env);
+    ProxyEnv.compliance(s, env);
     env.add(ProxyEnv.appContainers(ctx));
-    env.add(ProxyEnv.value("ISTIO_META_CLUSTER_ID", ProxyContainerBuilder.clusterId(s)));
+    env.add(ProxyEnv.var("ISTIO_META_CLUSTER_ID", ProxyContainerBuilder.clusterId(s)));
     env.add(ProxyEnv.fieldRef("ISTIO_META_NODE_NAME", "spec.nodeName"));
     env.add(
-        ProxyEnv.value(
+        ProxyEnv.var(
             "ISTIO_META_INTERCEPTION_MODE", ProxyConfigs.interceptionMode(ctx.proxyConfig())));
     if (!s.network().isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_NETWORK", s.network()));
+      env.add(ProxyEnv.var("ISTIO_META_NETWORK", s.network()));
     }
     if (!ctx.workload().name().isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_WORKLOAD_NAME", ctx.workload().name()));
+      env.add(ProxyEnv.var("ISTIO_META_WORKLOAD_NAME", ctx.workload().name()));
     }
     if (!ctx.workload().apiVersion().isEmpty() && !ctx.workload().name().isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_OWNER", ProxyEnv.owner(ctx.workload())));
+      env.add(ProxyEnv.var("ISTIO_META_OWNER", ProxyEnv.owner(ctx.workload())));
     }
     if (ctx.hasAnnotation(IstioAnnotations.BOOTSTRAP_OVERRIDE)) {
       env.add(
-          ProxyEnv.value(
+          ProxyEnv.var(
               "ISTIO_BOOTSTRAP_OVERRIDE", "/etc/istio/custom-bootstrap/custom_bootstrap.json"));
     }
-    env.addAll(ProxyEnv.meshIdentity(s));
-    env.addAll(ProxyEnv.proxyMetadata(ctx));
-    return env;
+    ProxyEnv.meshIdentity(s, env);
+    ProxyEnv.proxyMetadata(ctx, env);
+    return ProxyEnv.envVars(env);
   }
 
   private static VolumeMount mount(String name, String path) {
@@ -124,7 +125,7 @@ final class GatewayTemplate implements InjectionTemplate {
     List<VolumeMount> m = new ArrayList<>();
     m.add(mount("workload-socket", "/var/run/secrets/workload-spiffe-uds"));
     m.add(mount("credential-socket", "/var/run/secrets/credential-uds"));
-    m.addAll(ProxyContainerBuilder.workloadCertsMount(s));
+    m.add(ProxyContainerBuilder.workloadCertsVolumeMount(s));
     if (s.pilotCertProvider().equals("istiod")) {
       m.add(mount("istiod-ca-cert", "/var/run/secrets/istio"));
     }
@@ -152,7 +153,7 @@ final class GatewayTemplate implements InjectionTemplate {
     v.add(new VolumeBuilder().withName("workload-socket").build());
     v.add(
         new VolumeBuilder().withName("credential-socket").withNewEmptyDir().endEmptyDir().build());
-    v.addAll(SidecarVolumes.workloadCerts(s, true));
+    v.add(Json.MAPPER.convertValue(SidecarVolumes.workloadCerts(s, true), Volume.class));
     if (ctx.hasAnnotation(IstioAnnotations.BOOTSTRAP_OVERRIDE)) {
       v.add(
           new VolumeBuilder()

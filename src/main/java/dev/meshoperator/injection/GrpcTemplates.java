@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LifecycleBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -61,10 +60,15 @@ final class GrpcTemplates {
             .withImage("busybox:1.28")
             .withVolumeMounts(bootstrap)
             .withEnv(
-                ProxyEnv.fieldRef("INSTANCE_IP", "status.podIP"),
-                ProxyEnv.fieldRef("POD_NAME", "metadata.name"),
-                ProxyEnv.fieldRef("POD_NAMESPACE", "metadata.namespace"),
-                ProxyEnv.value("ISTIO_NAMESPACE", ctx.settings().istioNamespace() + "\n"))
+                ProxyEnv.envVars(
+                    Json.MAPPER
+                        .createArrayNode()
+                        .add(ProxyEnv.fieldRef("INSTANCE_IP", "status.podIP"))
+                        .add(ProxyEnv.fieldRef("POD_NAME", "metadata.name"))
+                        .add(ProxyEnv.fieldRef("POD_NAMESPACE", "metadata.namespace"))
+                        .add(
+                            ProxyEnv.var(
+                                "ISTIO_NAMESPACE", ctx.settings().istioNamespace() + "\n"))))
             .withCommand("sh", "-c", BOOTSTRAP_SCRIPT)
             .build();
     spec.putArray("initContainers").add(Json.toTree(init));
@@ -110,7 +114,7 @@ final class GrpcTemplates {
                   .withVolumeMounts(
                       mount("istio-data", "/var/lib/istio/data"),
                       mount("istio-xds", "/etc/istio/proxy"))
-                  .addAllToVolumeMounts(ProxyContainerBuilder.workloadCertsMount(s))
+                  .addToVolumeMounts(ProxyContainerBuilder.workloadCertsVolumeMount(s))
                   .build()));
     }
     spec.set("volumes", SidecarVolumes.build(ctx, false, "istio-xds", false));
@@ -146,33 +150,33 @@ final class GrpcTemplates {
                     .endExec()
                     .endPostStart()
                     .build());
-    List<EnvVar> env = new ArrayList<>();
-    env.add(ProxyEnv.value("ISTIO_META_GENERATOR", "grpc"));
-    env.add(ProxyEnv.value("OUTPUT_CERTS", "/var/lib/istio/data"));
+    ArrayNode env = Json.MAPPER.createArrayNode();
+    env.add(ProxyEnv.var("ISTIO_META_GENERATOR", "grpc"));
+    env.add(ProxyEnv.var("OUTPUT_CERTS", "/var/lib/istio/data"));
     if (s.inboundTrafficPolicyLocalhost()) {
-      env.add(ProxyEnv.value("REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", "true"));
+      env.add(ProxyEnv.var("REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", "true"));
     }
-    env.addAll(ProxyEnv.identity(s));
+    ProxyEnv.identity(s, env);
     env.add(ProxyEnv.proxyConfig(ctx));
     env.add(ProxyEnv.podPorts(ctx));
     env.add(ProxyEnv.appContainers(ctx));
-    env.add(ProxyEnv.value("ISTIO_META_CLUSTER_ID", ProxyContainerBuilder.clusterId(s)));
+    env.add(ProxyEnv.var("ISTIO_META_CLUSTER_ID", ProxyContainerBuilder.clusterId(s)));
     env.add(ProxyEnv.fieldRef("ISTIO_META_NODE_NAME", "spec.nodeName"));
     if (!s.network().isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_NETWORK", s.network()));
+      env.add(ProxyEnv.var("ISTIO_META_NETWORK", s.network()));
     }
     if (!ctx.workload().name().isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_WORKLOAD_NAME", ctx.workload().name()));
+      env.add(ProxyEnv.var("ISTIO_META_WORKLOAD_NAME", ctx.workload().name()));
     }
     if (!ctx.workload().apiVersion().isEmpty() && !ctx.workload().name().isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_OWNER", ProxyEnv.owner(ctx.workload())));
+      env.add(ProxyEnv.var("ISTIO_META_OWNER", ProxyEnv.owner(ctx.workload())));
     }
-    env.addAll(ProxyEnv.meshIdentity(s));
-    env.addAll(ProxyEnv.proxyMetadata(ctx));
+    ProxyEnv.meshIdentity(s, env);
+    ProxyEnv.proxyMetadata(ctx, env);
     // gRPC resolves xds:/// names itself, so DNS capture is not needed.
-    env.add(ProxyEnv.value("ISTIO_META_DNS_CAPTURE", "false"));
-    env.add(ProxyEnv.value("DISABLE_ENVOY", "true"));
-    b.withEnv(env);
+    env.add(ProxyEnv.var("ISTIO_META_DNS_CAPTURE", "false"));
+    env.add(ProxyEnv.var("DISABLE_ENVOY", "true"));
+    b.withEnv(ProxyEnv.envVars(env));
     if (s.imagePullPolicy() != null) {
       b.withImagePullPolicy(s.imagePullPolicy());
     }
@@ -189,10 +193,10 @@ final class GrpcTemplates {
                   ctx,
                   IstioAnnotations.READINESS_FAILURE_THRESHOLD,
                   s.readinessFailureThreshold())));
-      b.withResources(ProxyEnv.resources(ctx));
+      b.withResources(ProxyEnv.resourceRequirements(ctx));
       List<VolumeMount> m = new ArrayList<>();
       m.add(mount("workload-socket", "/var/run/secrets/workload-spiffe-uds"));
-      m.addAll(ProxyContainerBuilder.workloadCertsMount(s));
+      m.add(ProxyContainerBuilder.workloadCertsVolumeMount(s));
       if (s.pilotCertProvider().equals("istiod")) {
         m.add(mount("istiod-ca-cert", "/var/run/secrets/istio"));
       }

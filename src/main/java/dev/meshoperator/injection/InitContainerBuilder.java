@@ -1,11 +1,7 @@
 package dev.meshoperator.injection;
 
-import io.fabric8.kubernetes.api.model.Capabilities;
-import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +14,7 @@ final class InitContainerBuilder {
   private InitContainerBuilder() {}
 
   /** The container, or {@code null} when interception is off ({@code NONE}). */
-  static Container build(TemplateContext ctx) {
+  static ObjectNode build(TemplateContext ctx) {
     InjectionSettings s = ctx.settings();
     String mode = ctx.interceptionMode();
     if (mode.equals("NONE")) {
@@ -26,18 +22,32 @@ final class InitContainerBuilder {
     }
     boolean tproxy = mode.equals("TPROXY");
     boolean cni = s.cniEnabled();
-    ContainerBuilder b =
-        new ContainerBuilder()
-            .withName(cni ? Injector.VALIDATION_CONTAINER : Injector.INIT_CONTAINER)
-            .withImage(image(ctx, s.proxyInitImageName(), ctx.proxyInitImage()))
-            .withArgs(args(ctx, tproxy));
-    if (s.imagePullPolicy() != null) {
-      b.withImagePullPolicy(s.imagePullPolicy());
+    // Container's fields in fabric8's (alphabetical) order; see ProxyEnv.
+    ObjectNode c = Json.MAPPER.createObjectNode();
+    ProxyContainerBuilder.strings(c.putArray("args"), args(ctx, tproxy));
+    if (!ctx.proxyMetadata().isEmpty()) {
+      ArrayNode env = c.putArray("env");
+      // Values as they are (an empty one included), unlike the proxy's env.
+      ctx.proxyMetadata()
+          .forEach(
+              (k, v) -> {
+                ObjectNode e = env.addObject().put("name", k);
+                if (v != null) {
+                  e.put("value", v);
+                }
+              });
     }
-    ctx.proxyMetadata().forEach((k, v) -> b.addNewEnv().withName(k).withValue(v).endEnv());
-    b.withResources(ProxyEnv.resources(ctx));
-    b.withSecurityContext(securityContext(ctx, tproxy));
-    return b.build();
+    c.put("image", image(ctx, s.proxyInitImageName(), ctx.proxyInitImage()));
+    if (s.imagePullPolicy() != null) {
+      c.put("imagePullPolicy", s.imagePullPolicy());
+    }
+    c.put("name", cni ? Injector.VALIDATION_CONTAINER : Injector.INIT_CONTAINER);
+    ObjectNode resources = ProxyEnv.resources(ctx);
+    if (resources != null) {
+      c.set("resources", resources);
+    }
+    c.set("securityContext", securityContext(ctx, tproxy));
+    return c;
   }
 
   /** An image annotation or setting with a slash is a full reference; a bare name is not. */
@@ -109,33 +119,33 @@ final class InitContainerBuilder {
     return a;
   }
 
-  private static SecurityContext securityContext(TemplateContext ctx, boolean tproxy) {
+  /** SecurityContext's and Capabilities' fields in fabric8's order; the IDs are longs there. */
+  private static ObjectNode securityContext(TemplateContext ctx, boolean tproxy) {
     InjectionSettings s = ctx.settings();
     boolean cni = s.cniEnabled();
-    CapabilitiesBuilder caps = new CapabilitiesBuilder();
+    ObjectNode b = Json.MAPPER.createObjectNode();
+    b.put("allowPrivilegeEscalation", s.privileged());
+    ObjectNode caps = b.putObject("capabilities");
     if (!cni) {
-      caps.addToAdd("NET_ADMIN", "NET_RAW");
+      caps.putArray("add").add("NET_ADMIN").add("NET_RAW");
     }
-    caps.addToDrop("ALL");
-    Capabilities capabilities = caps.build();
-    SecurityContextBuilder b =
-        new SecurityContextBuilder()
-            .withAllowPrivilegeEscalation(s.privileged())
-            .withPrivileged(s.privileged())
-            .withCapabilities(capabilities);
+    caps.putArray("drop").add("ALL");
+    b.put("privileged", s.privileged());
     if (!cni) {
       // iptables needs root; with CNI the rules are already in place and root is not needed.
-      b.withReadOnlyRootFilesystem(false).withRunAsGroup(0L).withRunAsNonRoot(false);
-      b.withRunAsUser(0L);
+      b.put("readOnlyRootFilesystem", false)
+          .put("runAsGroup", 0L)
+          .put("runAsNonRoot", false)
+          .put("runAsUser", 0L);
     } else {
-      b.withReadOnlyRootFilesystem(true)
-          .withRunAsGroup(tproxy ? 1337L : s.proxyGid())
-          .withRunAsUser(tproxy ? 1337L : s.proxyUid())
-          .withRunAsNonRoot(true);
+      b.put("readOnlyRootFilesystem", true)
+          .put("runAsGroup", tproxy ? 1337L : s.proxyGid())
+          .put("runAsNonRoot", true)
+          .put("runAsUser", tproxy ? 1337L : s.proxyUid());
     }
     if (s.seccompProfile() != null) {
-      b.withSeccompProfile(s.seccompProfile());
+      b.set("seccompProfile", Json.toTree(s.seccompProfile()));
     }
-    return b.build();
+    return b;
   }
 }

@@ -49,6 +49,39 @@ public record InjectionStatus(
         revision == null || revision.isEmpty() ? "default" : revision);
   }
 
+  private static final List<String> NAMED_LISTS =
+      List.of("initContainers", "containers", "volumes", "imagePullSecrets");
+
+  /**
+   * The items of {@code rendered}'s spec lists reduced to their names: merged like the whole tree,
+   * it gives the same names in the same order (names are those lists' merge key). Null when an item
+   * is not an object with a text name, for which the whole tree is merged.
+   */
+  static ObjectNode namedItems(ObjectNode rendered) {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    if (!(rendered.get("spec") instanceof ObjectNode spec)) {
+      return rendered.has("spec") ? null : out;
+    }
+    ObjectNode outSpec = out.putObject("spec");
+    for (String list : NAMED_LISTS) {
+      JsonNode items = spec.get(list);
+      if (items == null) {
+        continue;
+      }
+      if (!items.isArray()) {
+        return null;
+      }
+      ArrayNode names = outSpec.putArray(list);
+      for (JsonNode item : items) {
+        if (!item.isObject() || !item.path("name").isTextual()) {
+          return null;
+        }
+        names.addObject().set("name", item.get("name"));
+      }
+    }
+    return out;
+  }
+
   private static List<String> names(JsonNode items) {
     if (!items.isArray() || items.isEmpty()) {
       return null;

@@ -198,6 +198,9 @@ public final class Injector {
 
     // On OpenShift the pod's proxy user may have been reset above: the tree must show it.
     ObjectNode merged = s.openShift() ? Json.toTree(original) : mergeBase;
+    // The templates merged without the pod. Only the names in its spec's lists are read (the
+    // status annotation, which containers are the user's overrides), so a built-in template, whose
+    // tree has only named items there, contributes just those.
     ObjectNode templatePod = Json.MAPPER.createObjectNode();
     for (String name : selectTemplates(annotations(original), s)) {
       InjectionTemplate template = s.templates().getOrDefault(name, BUILT_IN.get(name));
@@ -211,9 +214,10 @@ public final class Injector {
       }
       // Built-in templates never modify the pod they are shown (the corpus tests hold them to it);
       // a custom one gets its own copy, so it cannot change what the next template sees.
-      ObjectNode rendered =
-          template.render(BUILT_IN.get(name) == template ? ctx : contextCopy(ctx));
-      StrategicMerge.into(templatePod, rendered);
+      boolean builtIn = BUILT_IN.get(name) == template;
+      ObjectNode rendered = template.render(builtIn ? ctx : contextCopy(ctx));
+      ObjectNode names = builtIn ? InjectionStatus.namedItems(rendered) : null;
+      StrategicMerge.into(templatePod, names != null ? names : rendered);
       // With native sidecars the template puts the proxy under initContainers, while a user's
       // customization of it sits under containers: move it so the two merge.
       boolean nativeSidecar = s.nativeSidecars();
@@ -236,7 +240,12 @@ public final class Injector {
           && !hasNamed(merged.path("spec").path("initContainers"), PROXY_CONTAINER)) {
         moveContainer(merged, PROXY_CONTAINER);
       }
-      StrategicMerge.into(merged, rendered);
+      if (builtIn) {
+        // A built-in template's tree is its own, built for this call and not used again.
+        StrategicMerge.intoTaking(merged, rendered);
+      } else {
+        StrategicMerge.into(merged, rendered);
+      }
     }
 
     ObjectNode finalTree =

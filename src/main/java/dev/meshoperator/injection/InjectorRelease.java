@@ -60,6 +60,21 @@ public record InjectorRelease(
     if (version == null || version.isEmpty()) {
       return MASTER;
     }
+    // Asked on every use of a setting that depends on it: the last answer is kept.
+    Known known = last;
+    if (known != null && known.version().equals(version)) {
+      return known.release();
+    }
+    InjectorRelease release = resolve(version);
+    last = new Known(version, release);
+    return release;
+  }
+
+  private record Known(String version, InjectorRelease release) {}
+
+  private static volatile Known last;
+
+  private static InjectorRelease resolve(String version) {
     return find(version)
         .orElseThrow(
             () ->

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -23,6 +24,17 @@ final class Json {
   private Json() {}
 
   static ObjectNode toTree(Object value) {
+    if (value != null) {
+      TreeGenerator tree = new TreeGenerator(MAPPER);
+      try {
+        MAPPER.writeValue(tree, value);
+        if (tree.root() instanceof ObjectNode object) {
+          return object;
+        }
+      } catch (IOException | RuntimeException e) {
+        // A token the generator leaves to Jackson (or a failure Jackson's conversion reports).
+      }
+    }
     return MAPPER.valueToTree(value);
   }
 
@@ -48,6 +60,21 @@ final class Json {
 
   static JsonNode read(String json) throws JsonProcessingException {
     return MAPPER.readTree(json);
+  }
+
+  /** Whether {@code node} is or holds a null anywhere. */
+  static boolean containsNull(JsonNode node) {
+    if (node.isNull()) {
+      return true;
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        if (containsNull(child)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** A deep copy without null members: nulls in a merge patch mean "absent". */

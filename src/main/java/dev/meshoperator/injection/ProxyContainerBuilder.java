@@ -3,17 +3,8 @@ package dev.meshoperator.injection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LifecycleBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,53 +20,43 @@ final class ProxyContainerBuilder {
     boolean tproxy = ctx.interceptionMode().equals("TPROXY");
     boolean capNetBind =
         ctx.annotation(IstioAnnotations.CAP_NET_BIND_SERVICE, s.capNetBindService()).equals("true");
-    ContainerBuilder b =
-        new ContainerBuilder()
-            .withName(Injector.PROXY_CONTAINER)
-            .withImage(InitContainerBuilder.image(ctx, s.proxyImageName(), ctx.proxyImage()));
-    if (nativeSidecar) {
-      b.withRestartPolicy("Always");
+    // Container's fields in fabric8's (alphabetical) order; see ProxyEnv.
+    ObjectNode c = Json.MAPPER.createObjectNode();
+    strings(c.putArray("args"), args(ctx, "sidecar"));
+    c.set("env", env(ctx, nativeSidecar));
+    c.put("image", InitContainerBuilder.image(ctx, s.proxyImageName(), ctx.proxyImage()));
+    if (s.imagePullPolicy() != null) {
+      c.put("imagePullPolicy", s.imagePullPolicy());
     }
-    b.addNewPort()
-        .withContainerPort(15090)
-        .withProtocol("TCP")
-        .withName("http-envoy-prom")
-        .endPort();
-    b.withArgs(args(ctx, "sidecar"));
     if (s.proxyLifecycle() != null) {
-      b.withLifecycle(s.proxyLifecycle());
+      c.set("lifecycle", Json.toTree(s.proxyLifecycle()));
     } else if (holdProxy) {
-      b.withLifecycle(
-          new LifecycleBuilder()
-              .withNewPostStart()
-              .withNewExec()
-              .withCommand("pilot-agent", "wait")
-              .endExec()
-              .endPostStart()
-              .build());
+      exec(c.putObject("lifecycle").putObject("postStart"), "pilot-agent", "wait");
     } else if (nativeSidecar) {
       // Kubernetes calls preStop when the pod begins to shut down: start draining, the proxy
       // gets SIGTERM only after the application containers are gone.
-      b.withLifecycle(
-          new LifecycleBuilder()
-              .withNewPreStop()
-              .withNewExec()
-              .withCommand(
-                  "pilot-agent", "request", "--debug-port=" + ctx.statusPort(), "POST", "drain")
-              .endExec()
-              .endPreStop()
-              .build());
+      exec(
+          c.putObject("lifecycle").putObject("preStop"),
+          "pilot-agent",
+          "request",
+          "--debug-port=" + ctx.statusPort(),
+          "POST",
+          "drain");
     }
-    b.withEnv(env(ctx, nativeSidecar));
-    if (s.imagePullPolicy() != null) {
-      b.withImagePullPolicy(s.imagePullPolicy());
-    }
+    c.put("name", Injector.PROXY_CONTAINER);
+    c.putArray("ports")
+        .addObject()
+        .put("containerPort", 15090)
+        .put("name", "http-envoy-prom")
+        .put("protocol", "TCP");
+    ObjectNode startupProbe = null;
     if (!ctx.statusPort().equals("0")) {
       if (s.startupProbeEnabled()) {
-        b.withStartupProbe(readyProbe(15021, 0, 1, s.startupProbeFailureThreshold()));
+        startupProbe = readyProbeTree(15021, 0, 1, s.startupProbeFailureThreshold());
       }
-      b.withReadinessProbe(
-          readyProbe(
+      c.set(
+          "readinessProbe",
+          readyProbeTree(
               15021,
               intAnnotation(
                   ctx, IstioAnnotations.READINESS_INITIAL_DELAY, s.readinessInitialDelaySeconds()),
@@ -85,12 +66,31 @@ final class ProxyContainerBuilder {
                   IstioAnnotations.READINESS_FAILURE_THRESHOLD,
                   s.readinessFailureThreshold())));
     }
-    b.withSecurityContext(securityContext(ctx, tproxy, capNetBind));
-    b.withResources(ProxyEnv.resources(ctx));
-    b.withVolumeMounts(volumeMounts(ctx));
-    ObjectNode container = Json.toTree(b.build());
-    appendUserVolumeMounts(ctx, container);
-    return container;
+    ObjectNode resources = ProxyEnv.resources(ctx);
+    if (resources != null) {
+      c.set("resources", resources);
+    }
+    if (nativeSidecar) {
+      c.put("restartPolicy", "Always");
+    }
+    c.set("securityContext", securityContext(ctx, tproxy, capNetBind));
+    if (startupProbe != null) {
+      c.set("startupProbe", startupProbe);
+    }
+    c.set("volumeMounts", volumeMounts(ctx));
+    appendUserVolumeMounts(ctx, c);
+    return c;
+  }
+
+  static void strings(ArrayNode into, List<String> values) {
+    values.forEach(into::add);
+  }
+
+  private static void exec(ObjectNode handler, String... command) {
+    ArrayNode cmd = handler.putObject("exec").putArray("command");
+    for (String part : command) {
+      cmd.add(part);
+    }
   }
 
   static List<String> args(TemplateContext ctx, String type) {
@@ -119,48 +119,48 @@ final class ProxyContainerBuilder {
     return a;
   }
 
-  private static List<EnvVar> env(TemplateContext ctx, boolean nativeSidecar) {
+  private static ArrayNode env(TemplateContext ctx, boolean nativeSidecar) {
     InjectionSettings s = ctx.settings();
-    List<EnvVar> env = new ArrayList<>();
+    ArrayNode env = Json.MAPPER.createArrayNode();
     if (s.inboundTrafficPolicyLocalhost()) {
-      env.add(ProxyEnv.value("REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", "true"));
+      env.add(ProxyEnv.var("REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", "true"));
     }
-    env.addAll(ProxyEnv.identity(s));
+    ProxyEnv.identity(s, env);
     env.add(ProxyEnv.resourceRef(s, "ISTIO_CPU_LIMIT", "limits.cpu"));
     env.add(ProxyEnv.proxyConfig(ctx));
     env.add(ProxyEnv.podPorts(ctx, nativeSidecar));
     env.add(ProxyEnv.appContainers(ctx));
-    env.addAll(ProxyEnv.goLimits(s));
-    env.addAll(ProxyEnv.compliance(s));
-    env.add(ProxyEnv.value("ISTIO_META_CLUSTER_ID", clusterId(s)));
+    ProxyEnv.goLimits(s, env);
+    ProxyEnv.compliance(s, env);
+    env.add(ProxyEnv.var("ISTIO_META_CLUSTER_ID", clusterId(s)));
     env.add(ProxyEnv.fieldRef("ISTIO_META_NODE_NAME", "spec.nodeName"));
     String annotatedMode = ctx.annotations().get(IstioAnnotations.INTERCEPTION_MODE);
     env.add(
-        ProxyEnv.value(
+        ProxyEnv.var(
             "ISTIO_META_INTERCEPTION_MODE",
             annotatedMode == null || annotatedMode.isEmpty()
                 ? ProxyConfigs.interceptionMode(ctx.proxyConfig())
                 : annotatedMode));
     if (!s.network().isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_NETWORK", s.network()));
+      env.add(ProxyEnv.var("ISTIO_META_NETWORK", s.network()));
     }
     String workloadName =
         ctx.labelOrDefault(ctx.workload().name(), IstioAnnotations.WORKLOAD_NAME_LABEL);
     if (!workloadName.isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_WORKLOAD_NAME", workloadName));
+      env.add(ProxyEnv.var("ISTIO_META_WORKLOAD_NAME", workloadName));
     }
     if (!ctx.workload().apiVersion().isEmpty() && !ctx.workload().name().isEmpty()) {
-      env.add(ProxyEnv.value("ISTIO_META_OWNER", ProxyEnv.owner(ctx.workload())));
+      env.add(ProxyEnv.var("ISTIO_META_OWNER", ProxyEnv.owner(ctx.workload())));
     }
     if (ctx.hasAnnotation(IstioAnnotations.BOOTSTRAP_OVERRIDE)) {
       env.add(
-          ProxyEnv.value(
+          ProxyEnv.var(
               "ISTIO_BOOTSTRAP_OVERRIDE", "/etc/istio/custom-bootstrap/custom_bootstrap.json"));
     }
-    env.addAll(ProxyEnv.meshIdentity(s));
-    env.addAll(ProxyEnv.datadog(ctx));
-    env.addAll(ProxyEnv.otel(ctx));
-    env.addAll(ProxyEnv.proxyMetadata(ctx));
+    ProxyEnv.meshIdentity(s, env);
+    ProxyEnv.datadog(ctx, env);
+    ProxyEnv.otel(ctx, env);
+    ProxyEnv.proxyMetadata(ctx, env);
     return env;
   }
 
@@ -169,24 +169,25 @@ final class ProxyContainerBuilder {
   }
 
   static Probe readyProbe(int port, int initialDelay, int period, int failureThreshold) {
-    ProbeBuilder p =
-        new ProbeBuilder()
-            .withNewHttpGet()
-            .withPath("/healthz/ready")
-            .withPort(new IntOrString(port))
-            .endHttpGet()
-            .withTimeoutSeconds(3);
-    // Zero means "unset" for these fields; leaving them out matches the API's defaulting.
+    return Json.MAPPER.convertValue(
+        readyProbeTree(port, initialDelay, period, failureThreshold), Probe.class);
+  }
+
+  /** Probe's fields in fabric8's order; zero means "unset", as the API's defaulting has it. */
+  static ObjectNode readyProbeTree(int port, int initialDelay, int period, int failureThreshold) {
+    ObjectNode p = Json.MAPPER.createObjectNode();
+    if (failureThreshold != 0) {
+      p.put("failureThreshold", failureThreshold);
+    }
+    p.putObject("httpGet").put("path", "/healthz/ready").put("port", port);
     if (initialDelay != 0) {
-      p.withInitialDelaySeconds(initialDelay);
+      p.put("initialDelaySeconds", initialDelay);
     }
     if (period != 0) {
-      p.withPeriodSeconds(period);
+      p.put("periodSeconds", period);
     }
-    if (failureThreshold != 0) {
-      p.withFailureThreshold(failureThreshold);
-    }
-    return p.build();
+    p.put("timeoutSeconds", 3);
+    return p;
   }
 
   static int intAnnotation(TemplateContext ctx, String name, int fallback) {
@@ -201,54 +202,65 @@ final class ProxyContainerBuilder {
     }
   }
 
-  private static SecurityContext securityContext(
+  private static ObjectNode securityContext(
       TemplateContext ctx, boolean tproxy, boolean capNetBind) {
     InjectionSettings s = ctx.settings();
-    SecurityContextBuilder b = new SecurityContextBuilder();
+    // SecurityContext's and Capabilities' fields in fabric8's order; the IDs are longs there.
+    ObjectNode b = Json.MAPPER.createObjectNode();
     if ("true".equals(ctx.proxyMetadata().get("IPTABLES_TRACE_LOGGING"))) {
-      b.withAllowPrivilegeEscalation(true)
-          .withCapabilities(
-              new CapabilitiesBuilder().addToAdd("NET_ADMIN").addToDrop("ALL").build())
-          .withPrivileged(true)
-          .withReadOnlyRootFilesystem(true)
-          .withRunAsGroup(s.proxyGid())
-          .withRunAsNonRoot(false)
-          .withRunAsUser(0L);
+      b.put("allowPrivilegeEscalation", true);
+      ObjectNode caps = b.putObject("capabilities");
+      caps.putArray("add").add("NET_ADMIN");
+      caps.putArray("drop").add("ALL");
+      b.put("privileged", true)
+          .put("readOnlyRootFilesystem", true)
+          .put("runAsGroup", s.proxyGid())
+          .put("runAsNonRoot", false)
+          .put("runAsUser", 0L);
     } else {
-      CapabilitiesBuilder caps = new CapabilitiesBuilder();
-      if (tproxy) {
-        caps.addToAdd("NET_ADMIN");
-      }
-      if (capNetBind) {
-        caps.addToAdd("NET_BIND_SERVICE");
-      }
-      caps.addToDrop("ALL");
-      b.withAllowPrivilegeEscalation(s.privileged())
-          .withCapabilities(caps.build())
-          .withPrivileged(s.privileged())
-          .withReadOnlyRootFilesystem(true);
+      b.put("allowPrivilegeEscalation", s.privileged());
+      ObjectNode caps = b.putObject("capabilities");
       if (tproxy || capNetBind) {
-        b.withRunAsNonRoot(false).withRunAsUser(0L).withRunAsGroup(1337L);
+        ArrayNode add = caps.putArray("add");
+        if (tproxy) {
+          add.add("NET_ADMIN");
+        }
+        if (capNetBind) {
+          add.add("NET_BIND_SERVICE");
+        }
+      }
+      caps.putArray("drop").add("ALL");
+      b.put("privileged", s.privileged()).put("readOnlyRootFilesystem", true);
+      if (tproxy || capNetBind) {
+        b.put("runAsGroup", 1337L).put("runAsNonRoot", false).put("runAsUser", 0L);
       } else {
-        b.withRunAsNonRoot(true).withRunAsUser(s.proxyUid()).withRunAsGroup(s.proxyGid());
+        b.put("runAsGroup", s.proxyGid()).put("runAsNonRoot", true).put("runAsUser", s.proxyUid());
       }
     }
     if (s.seccompProfile() != null) {
-      b.withSeccompProfile(s.seccompProfile());
+      b.set("seccompProfile", Json.toTree(s.seccompProfile()));
     }
-    return b.build();
+    return b;
   }
 
-  private static VolumeMount mount(String name, String path) {
-    return new VolumeMountBuilder().withName(name).withMountPath(path).build();
+  /** VolumeMount's fields in fabric8's order. */
+  static ObjectNode mount(String name, String path) {
+    ObjectNode m = Json.MAPPER.createObjectNode();
+    m.put("mountPath", path);
+    m.put("name", name);
+    return m;
   }
 
-  private static List<VolumeMount> volumeMounts(TemplateContext ctx) {
+  private static ObjectNode readOnlyMount(String name, String path) {
+    return mount(name, path).put("readOnly", true);
+  }
+
+  private static ArrayNode volumeMounts(TemplateContext ctx) {
     InjectionSettings s = ctx.settings();
-    List<VolumeMount> m = new ArrayList<>();
+    ArrayNode m = Json.MAPPER.createArrayNode();
     m.add(mount("workload-socket", "/var/run/secrets/workload-spiffe-uds"));
     m.add(mount("credential-socket", "/var/run/secrets/credential-uds"));
-    m.addAll(workloadCertsMount(s));
+    m.add(workloadCertsMount(s));
     if (s.pilotCertProvider().equals("istiod")) {
       m.add(mount("istiod-ca-cert", "/var/run/secrets/istio"));
       m.add(mount("istio-ca-crl", "/var/run/secrets/istio/crl"));
@@ -260,27 +272,23 @@ final class ProxyContainerBuilder {
     m.add(mount("istio-envoy", "/etc/istio/proxy"));
     m.add(mount("istio-token", "/var/run/secrets/tokens"));
     if (s.mountMtlsCerts()) {
-      m.add(
-          new VolumeMountBuilder()
-              .withName("istio-certs")
-              .withMountPath("/etc/certs/")
-              .withReadOnly(true)
-              .build());
+      m.add(readOnlyMount("istio-certs", "/etc/certs/"));
     }
     m.add(mount("istio-podinfo", "/etc/istio/pod"));
     return m;
   }
 
-  static List<VolumeMount> workloadCertsMount(InjectionSettings s) {
+  static ObjectNode workloadCertsMount(InjectionSettings s) {
     if (s.gkeWorkloadCertificates()) {
-      return List.of(
-          new VolumeMountBuilder()
-              .withName("gke-workload-certificate")
-              .withMountPath("/var/run/secrets/workload-spiffe-credentials")
-              .withReadOnly(true)
-              .build());
+      return readOnlyMount(
+          "gke-workload-certificate", "/var/run/secrets/workload-spiffe-credentials");
     }
-    return List.of(mount("workload-certs", "/var/run/secrets/workload-spiffe-credentials"));
+    return mount("workload-certs", "/var/run/secrets/workload-spiffe-credentials");
+  }
+
+  /** The workload certificates' mount in its fabric8 form, for the templates using builders. */
+  static VolumeMount workloadCertsVolumeMount(InjectionSettings s) {
+    return Json.MAPPER.convertValue(workloadCertsMount(s), VolumeMount.class);
   }
 
   /** The {@code sidecar.istio.io/userVolumeMount} annotation: a JSON map of name to mount. */

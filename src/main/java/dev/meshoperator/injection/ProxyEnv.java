@@ -1,19 +1,19 @@
 package dev.meshoperator.injection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Building blocks shared by the proxy containers of the built-in templates. */
 final class ProxyEnv {
@@ -28,62 +28,77 @@ final class ProxyEnv {
         .build();
   }
 
-  static EnvVar fieldRef(String name, String path) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewFieldRef()
-        .withFieldPath(path)
-        .endFieldRef()
-        .endValueFrom()
-        .build();
+  /*
+   * The templates build their containers as JSON trees, with the fields in the order (and the
+   * omissions) of fabric8's serialization of the same objects: alphabetical, nulls and empty lists
+   * left out. Building them directly spares a builder object graph and its bean serialization.
+   */
+
+  /** An env var with a value, as a tree; an empty value is left out, as {@link #value} does. */
+  static ObjectNode var(String name, String value) {
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.put("name", name);
+    if (value != null && !value.isEmpty()) {
+      v.put("value", value);
+    }
+    return v;
+  }
+
+  static ObjectNode fieldRef(String name, String path) {
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.put("name", name);
+    v.putObject("valueFrom").putObject("fieldRef").put("fieldPath", path);
+    return v;
   }
 
   /** A resource env var, with the divisor the release writes (see InjectorRelease). */
-  static EnvVar resourceRef(InjectionSettings s, String name, String resource) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewResourceFieldRef()
-        .withResource(resource)
-        .withDivisor(new Quantity(s.release().resourceFieldDivisor()))
-        .endResourceFieldRef()
-        .endValueFrom()
-        .build();
+  static ObjectNode resourceRef(InjectionSettings s, String name, String resource) {
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.put("name", name);
+    v.putObject("valueFrom")
+        .putObject("resourceFieldRef")
+        .put("divisor", s.release().resourceFieldDivisor())
+        .put("resource", resource);
+    return v;
   }
 
   /** GOMEMLIMIT, and GOMAXPROCS in the releases that still set it (up to 1.30). */
-  static List<EnvVar> goLimits(InjectionSettings s) {
-    List<EnvVar> env = new ArrayList<>();
+  static void goLimits(InjectionSettings s, ArrayNode env) {
     env.add(resourceRef(s, "GOMEMLIMIT", "limits.memory"));
     if (s.release().gomaxprocsEnv()) {
       env.add(resourceRef(s, "GOMAXPROCS", "limits.cpu"));
     }
-    return env;
   }
 
   /** PILOT_CERT_PROVIDER ... HOST_IP: identical in every proxy template. */
-  static List<EnvVar> identity(InjectionSettings s) {
-    List<EnvVar> env = new ArrayList<>();
-    env.add(value("PILOT_CERT_PROVIDER", s.pilotCertProvider()));
-    env.add(value("CA_ADDR", s.caAddress()));
+  static void identity(InjectionSettings s, ArrayNode env) {
+    env.add(var("PILOT_CERT_PROVIDER", s.pilotCertProvider()));
+    env.add(var("CA_ADDR", s.caAddress()));
     env.add(fieldRef("POD_NAME", "metadata.name"));
     env.add(fieldRef("POD_NAMESPACE", "metadata.namespace"));
     env.add(fieldRef("INSTANCE_IP", "status.podIP"));
     env.add(fieldRef("SERVICE_ACCOUNT", "spec.serviceAccountName"));
     env.add(fieldRef("HOST_IP", "status.hostIP"));
-    return env;
   }
 
-  static EnvVar proxyConfig(TemplateContext ctx) {
-    return value("PROXY_CONFIG", ProxyConfigs.toJson(ctx.proxyConfig()) + "\n");
+  /** Env vars built as trees, in their fabric8 form, for the templates still using builders. */
+  static List<EnvVar> envVars(ArrayNode env) {
+    List<EnvVar> out = new ArrayList<>(env.size());
+    for (JsonNode v : env) {
+      out.add(Json.MAPPER.convertValue(v, EnvVar.class));
+    }
+    return out;
+  }
+
+  static ObjectNode proxyConfig(TemplateContext ctx) {
+    return var("PROXY_CONFIG", ProxyConfigs.toJson(ctx.proxyConfig()) + "\n");
   }
 
   /**
    * ISTIO_META_POD_PORTS: the declared ports of all containers, one JSON object per line in the
    * field order of the Kubernetes API types (pilot-agent parses it, the layout is Istio's).
    */
-  static EnvVar podPorts(TemplateContext ctx) {
+  static ObjectNode podPorts(TemplateContext ctx) {
     return podPorts(ctx, false);
   }
 
@@ -97,7 +112,7 @@ final class ProxyEnv {
    * would list them elsewhere or not at all. This keeps injection idempotent and only differs from
    * Istio for pods that declare ports on their own istio-proxy container.
    */
-  static EnvVar podPorts(TemplateContext ctx, boolean skipProxy) {
+  static ObjectNode podPorts(TemplateContext ctx, boolean skipProxy) {
     List<ContainerPort> ports = new ArrayList<>();
     List<ContainerPort> proxyPorts = new ArrayList<>();
     for (Container c : ctx.containers()) {
@@ -119,7 +134,7 @@ final class ProxyEnv {
       first = false;
     }
     sb.append("\n]");
-    return value("ISTIO_META_POD_PORTS", sb.toString());
+    return var("ISTIO_META_POD_PORTS", sb.toString());
   }
 
   private static String portJson(ContainerPort p) {
@@ -140,19 +155,17 @@ final class ProxyEnv {
     return Json.write(o);
   }
 
-  static EnvVar appContainers(TemplateContext ctx) {
-    return value("ISTIO_META_APP_CONTAINERS", String.join(",", ctx.appContainerNames()));
+  static ObjectNode appContainers(TemplateContext ctx) {
+    return var("ISTIO_META_APP_CONTAINERS", String.join(",", ctx.appContainerNames()));
   }
 
-  static List<EnvVar> compliance(InjectionSettings s) {
-    List<EnvVar> env = new ArrayList<>();
+  static void compliance(InjectionSettings s, ArrayNode env) {
     if (!s.compliancePolicy().isEmpty()) {
-      env.add(value("COMPLIANCE_POLICY", s.compliancePolicy()));
+      env.add(var("COMPLIANCE_POLICY", s.compliancePolicy()));
       if (s.compliancePolicy().equals("fips-140-3") && s.release().fipsGodebug()) {
-        env.add(value("GODEBUG", "fips140=only"));
+        env.add(var("GODEBUG", "fips140=only"));
       }
     }
-    return env;
   }
 
   static String owner(WorkloadRef w) {
@@ -168,53 +181,47 @@ final class ProxyEnv {
   }
 
   /** ISTIO_META_MESH_ID and TRUST_DOMAIN. */
-  static List<EnvVar> meshIdentity(InjectionSettings s) {
-    List<EnvVar> env = new ArrayList<>();
+  static void meshIdentity(InjectionSettings s, ArrayNode env) {
     if (s.meshId() != null) {
-      env.add(value("ISTIO_META_MESH_ID", s.meshId()));
+      env.add(var("ISTIO_META_MESH_ID", s.meshId()));
     } else if (!s.trustDomain().isEmpty()) {
-      env.add(value("ISTIO_META_MESH_ID", s.trustDomain()));
+      env.add(var("ISTIO_META_MESH_ID", s.trustDomain()));
     }
     if (!s.trustDomain().isEmpty()) {
-      env.add(value("TRUST_DOMAIN", s.trustDomain()));
+      env.add(var("TRUST_DOMAIN", s.trustDomain()));
     }
-    return env;
   }
 
-  static List<EnvVar> proxyMetadata(TemplateContext ctx) {
-    List<EnvVar> env = new ArrayList<>();
-    ctx.proxyMetadata().forEach((k, v) -> env.add(value(k, v)));
-    return env;
+  static void proxyMetadata(TemplateContext ctx, ArrayNode env) {
+    ctx.proxyMetadata().forEach((k, v) -> env.add(var(k, v)));
   }
 
   /** Datadog APM environment copied from the pod annotation, when Datadog is the tracer. */
-  static List<EnvVar> datadog(TemplateContext ctx) {
-    List<EnvVar> env = new ArrayList<>();
+  static void datadog(TemplateContext ctx, ArrayNode env) {
     String raw = ctx.annotations().get("apm.datadoghq.com/env");
     if (!"datadog".equals(ctx.settings().tracer()) || raw == null) {
-      return env;
+      return;
     }
     try {
       JsonNode node = Json.read(raw);
       if (node.isObject()) {
         Map<String, String> sorted = new TreeMap<>();
         node.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
-        sorted.forEach((k, v) -> env.add(value(k, v)));
+        sorted.forEach((k, v) -> env.add(var(k, v)));
       }
     } catch (Exception e) {
       // Istio ignores an unparsable annotation here as well.
     }
-    return env;
   }
 
   /**
    * OTEL_RESOURCE_ATTRIBUTES with OpenTelemetry semantic-convention service attributes, when an
    * extension provider asks for them.
    */
-  static List<EnvVar> otel(TemplateContext ctx) {
+  static void otel(TemplateContext ctx, ArrayNode env) {
     if (!ctx.settings().otelSemanticConventions()
         || !ctx.settings().release().otelResourceAttributes()) {
-      return List.of();
+      return;
     }
     Map<String, String> ann = ctx.annotations();
     List<String> attrs = new ArrayList<>();
@@ -258,61 +265,89 @@ final class ProxyEnv {
     } else if (!containers.isEmpty()) {
       attrs.add("service.instance.id=" + namespace + ".$(POD_NAME)." + containers.get(0).getName());
     }
-    if (attrs.isEmpty()) {
-      return List.of();
+    if (!attrs.isEmpty()) {
+      env.add(var("OTEL_RESOURCE_ATTRIBUTES", String.join(",", attrs)));
     }
-    return List.of(value("OTEL_RESOURCE_ATTRIBUTES", String.join(",", attrs)));
   }
 
   /**
    * Resources of the injected containers: the four proxy resource annotations when any is set,
    * otherwise the configured resources. Quantities are canonicalized.
    */
-  static ResourceRequirements resources(TemplateContext ctx) {
+  static ObjectNode resources(TemplateContext ctx) {
     Map<String, String> ann = ctx.annotations();
     boolean cpu = ann.containsKey(IstioAnnotations.PROXY_CPU);
     boolean mem = ann.containsKey(IstioAnnotations.PROXY_MEMORY);
     boolean cpuLimit = ann.containsKey(IstioAnnotations.PROXY_CPU_LIMIT);
     boolean memLimit = ann.containsKey(IstioAnnotations.PROXY_MEMORY_LIMIT);
+    ObjectNode limits = Json.MAPPER.createObjectNode();
+    ObjectNode requests = Json.MAPPER.createObjectNode();
     if (cpu || mem || cpuLimit || memLimit) {
-      ResourceRequirementsBuilder b = new ResourceRequirementsBuilder();
+      // In this order, for the error naming the first invalid quantity.
       if (cpu) {
-        b.addToRequests("cpu", quantity(ann.get(IstioAnnotations.PROXY_CPU)));
+        requests.put("cpu", quantity(ann.get(IstioAnnotations.PROXY_CPU)));
       }
       if (mem) {
-        b.addToRequests("memory", quantity(ann.get(IstioAnnotations.PROXY_MEMORY)));
+        requests.put("memory", quantity(ann.get(IstioAnnotations.PROXY_MEMORY)));
       }
       if (cpuLimit) {
-        b.addToLimits("cpu", quantity(ann.get(IstioAnnotations.PROXY_CPU_LIMIT)));
+        limits.put("cpu", quantity(ann.get(IstioAnnotations.PROXY_CPU_LIMIT)));
       }
       if (memLimit) {
-        b.addToLimits("memory", quantity(ann.get(IstioAnnotations.PROXY_MEMORY_LIMIT)));
+        limits.put("memory", quantity(ann.get(IstioAnnotations.PROXY_MEMORY_LIMIT)));
       }
-      return b.build();
+    } else {
+      ResourceRequirements configured = ctx.settings().proxyResources();
+      if (configured == null) {
+        return null;
+      }
+      // In key order, as Go marshals maps: the configured maps' own order (a Map.of's changes
+      // from one JVM to the next) must not reach kube-inject's output.
+      if (configured.getRequests() != null) {
+        new TreeMap<>(configured.getRequests())
+            .forEach((k, v) -> requests.put(k, quantity(v == null ? null : v.toString())));
+      }
+      if (configured.getLimits() != null) {
+        new TreeMap<>(configured.getLimits())
+            .forEach((k, v) -> limits.put(k, quantity(v == null ? null : v.toString())));
+      }
     }
-    ResourceRequirements configured = ctx.settings().proxyResources();
-    if (configured == null) {
-      return null;
+    // ResourceRequirements' fields (claims, limits, requests); empty maps are left out.
+    ObjectNode r = Json.MAPPER.createObjectNode();
+    if (!limits.isEmpty()) {
+      r.set("limits", limits);
     }
-    ResourceRequirementsBuilder b = new ResourceRequirementsBuilder();
-    // In key order, as Go marshals maps: the configured maps' own order (a Map.of's changes from
-    // one JVM to the next) must not reach kube-inject's output.
-    if (configured.getRequests() != null) {
-      new java.util.TreeMap<>(configured.getRequests())
-          .forEach((k, v) -> b.addToRequests(k, quantity(v == null ? null : v.toString())));
+    if (!requests.isEmpty()) {
+      r.set("requests", requests);
     }
-    if (configured.getLimits() != null) {
-      new java.util.TreeMap<>(configured.getLimits())
-          .forEach((k, v) -> b.addToLimits(k, quantity(v == null ? null : v.toString())));
-    }
-    return b.build();
+    return r;
   }
 
-  private static Quantity quantity(String v) {
+  /** The resources as fabric8 sees them, for the templates still using builders. */
+  static ResourceRequirements resourceRequirements(TemplateContext ctx) {
+    ObjectNode r = resources(ctx);
+    return r == null ? null : Json.MAPPER.convertValue(r, ResourceRequirements.class);
+  }
+
+  /**
+   * Canonical forms already computed: the same few quantities (the configured resources) come with
+   * every pod. Bounded, as annotations could bring any number of them.
+   */
+  private static final Map<String, String> CANONICAL = new ConcurrentHashMap<>();
+
+  private static String quantity(String v) {
+    String canonical = v == null ? null : CANONICAL.get(v);
+    if (canonical != null) {
+      return canonical;
+    }
     if (v == null || !Quantities.isValid(v)) {
       throw new InjectionException("invalid resource quantity '" + v + "'");
     }
-    return new Quantity(Quantities.canonical(v));
+    canonical = Quantities.canonical(v);
+    if (CANONICAL.size() < 256) {
+      CANONICAL.put(v, canonical);
+    }
+    return canonical;
   }
 
   /** Appends Istio's CNI network to a Multus networks annotation (plain list or JSON). */

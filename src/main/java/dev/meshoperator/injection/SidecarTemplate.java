@@ -2,7 +2,6 @@ package dev.meshoperator.injection;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.Container;
 import java.util.List;
 
 /** The default {@code sidecar} template: proxy plus traffic redirection for an application pod. */
@@ -29,9 +28,9 @@ final class SidecarTemplate implements InjectionTemplate {
     ObjectNode proxy = ProxyContainerBuilder.sidecar(ctx, holdProxy, nativeSidecar);
     if (!noInit) {
       ArrayNode init = spec.putArray("initContainers");
-      Container initContainer = InitContainerBuilder.build(ctx);
+      ObjectNode initContainer = InitContainerBuilder.build(ctx);
       if (initContainer != null) {
-        init.add(Json.toTree(initContainer));
+        init.add(initContainer);
       }
       if (nativeSidecar) {
         init.add(proxy);

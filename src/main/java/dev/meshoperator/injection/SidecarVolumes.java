@@ -3,10 +3,6 @@ package dev.meshoperator.injection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /** Volumes of the injected proxy: identity sockets, certificates, token, pod info. */
@@ -21,135 +17,119 @@ final class SidecarVolumes {
   static ArrayNode build(
       TemplateContext ctx, boolean credentialSocket, String envoyVolume, boolean crl) {
     InjectionSettings s = ctx.settings();
-    List<Volume> v = new ArrayList<>();
+    // Volume's fields and its sources' in fabric8's (alphabetical) order; see ProxyEnv.
+    ArrayNode v = Json.MAPPER.createArrayNode();
     // The sockets carry no volume source in Istio's template: the field is present but empty,
     // so a volume source the pod already defines (e.g. a SPIFFE CSI driver) survives the merge.
-    v.add(new VolumeBuilder().withName("workload-socket").build());
+    v.addObject().put("name", "workload-socket");
     if (credentialSocket) {
-      v.add(new VolumeBuilder().withName("credential-socket").build());
+      v.addObject().put("name", "credential-socket");
     }
-    v.addAll(workloadCerts(s, false));
+    v.add(workloadCerts(s, false));
     if (ctx.hasAnnotation(IstioAnnotations.BOOTSTRAP_OVERRIDE)) {
-      v.add(
-          new VolumeBuilder()
-              .withName("custom-bootstrap-volume")
-              .withNewConfigMap()
-              .withName(ctx.annotation(IstioAnnotations.BOOTSTRAP_OVERRIDE, ""))
-              .endConfigMap()
-              .build());
+      v.add(customBootstrap(ctx));
     }
-    v.add(
-        new VolumeBuilder()
-            .withName(envoyVolume)
-            .withNewEmptyDir()
-            .withMedium("Memory")
-            .endEmptyDir()
-            .build());
-    v.add(new VolumeBuilder().withName("istio-data").withNewEmptyDir().endEmptyDir().build());
-    v.add(
-        new VolumeBuilder()
-            .withName("istio-podinfo")
-            .withNewDownwardAPI()
-            .addNewItem()
-            .withPath("labels")
-            .withNewFieldRef()
-            .withFieldPath("metadata.labels")
-            .endFieldRef()
-            .endItem()
-            .addNewItem()
-            .withPath("annotations")
-            .withNewFieldRef()
-            .withFieldPath("metadata.annotations")
-            .endFieldRef()
-            .endItem()
-            .endDownwardAPI()
-            .build());
-    v.add(
-        new VolumeBuilder()
-            .withName("istio-token")
-            .withNewProjected()
-            .addNewSource()
-            .withNewServiceAccountToken()
-            .withPath("istio-token")
-            .withExpirationSeconds(43200L)
-            .withAudience(s.sdsTokenAudience())
-            .endServiceAccountToken()
-            .endSource()
-            .endProjected()
-            .build());
+    v.add(envoy(envoyVolume));
+    ObjectNode data = v.addObject();
+    data.putObject("emptyDir");
+    data.put("name", "istio-data");
+    ObjectNode podinfo = v.addObject();
+    ArrayNode items = podinfo.putObject("downwardAPI").putArray("items");
+    ObjectNode labels = items.addObject();
+    labels.putObject("fieldRef").put("fieldPath", "metadata.labels");
+    labels.put("path", "labels");
+    ObjectNode annotations = items.addObject();
+    annotations.putObject("fieldRef").put("fieldPath", "metadata.annotations");
+    annotations.put("path", "annotations");
+    podinfo.put("name", "istio-podinfo");
+    ObjectNode token = v.addObject().put("name", "istio-token");
+    ObjectNode sat =
+        token
+            .putObject("projected")
+            .putArray("sources")
+            .addObject()
+            .putObject("serviceAccountToken");
+    if (s.sdsTokenAudience() != null) {
+      sat.put("audience", s.sdsTokenAudience());
+    }
+    sat.put("expirationSeconds", 43200L).put("path", "istio-token");
     if (s.pilotCertProvider().equals("istiod")) {
       v.add(rootCert(s));
     }
     if (crl) {
-      v.add(
-          new VolumeBuilder()
-              .withName("istio-ca-crl")
-              .withNewConfigMap()
-              .withName(
-                  s.crlConfigMapName() == null || !s.release().configurableCrlConfigMap()
-                      ? "istio-ca-crl"
-                      : s.crlConfigMapName())
-              .withOptional(true)
-              .endConfigMap()
-              .build());
+      ObjectNode crlVolume = v.addObject();
+      crlVolume
+          .putObject("configMap")
+          .put(
+              "name",
+              s.crlConfigMapName() == null || !s.release().configurableCrlConfigMap()
+                  ? "istio-ca-crl"
+                  : s.crlConfigMapName())
+          .put("optional", true);
+      crlVolume.put("name", "istio-ca-crl");
     }
     if (s.mountMtlsCerts()) {
       v.add(mtlsCerts(ctx));
     }
-    ArrayNode out = Json.MAPPER.valueToTree(v);
-    appendUserVolumes(ctx, out);
-    return out;
+    appendUserVolumes(ctx, v);
+    return v;
   }
 
-  static List<Volume> workloadCerts(InjectionSettings s, boolean explicitEmptyDir) {
+  static ObjectNode customBootstrap(TemplateContext ctx) {
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.putObject("configMap").put("name", ctx.annotation(IstioAnnotations.BOOTSTRAP_OVERRIDE, ""));
+    v.put("name", "custom-bootstrap-volume");
+    return v;
+  }
+
+  static ObjectNode envoy(String name) {
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.putObject("emptyDir").put("medium", "Memory");
+    v.put("name", name);
+    return v;
+  }
+
+  static ObjectNode workloadCerts(InjectionSettings s, boolean explicitEmptyDir) {
+    ObjectNode v = Json.MAPPER.createObjectNode();
     if (s.gkeWorkloadCertificates()) {
-      return List.of(
-          new VolumeBuilder()
-              .withName("gke-workload-certificate")
-              .withNewCsi()
-              .withDriver("workloadcertificates.security.cloud.google.com")
-              .endCsi()
-              .build());
+      v.putObject("csi").put("driver", "workloadcertificates.security.cloud.google.com");
+      v.put("name", "gke-workload-certificate");
+      return v;
     }
-    VolumeBuilder b = new VolumeBuilder().withName("workload-certs");
     if (explicitEmptyDir) {
-      b.withNewEmptyDir().endEmptyDir();
+      v.putObject("emptyDir");
     }
-    return List.of(b.build());
+    v.put("name", "workload-certs");
+    return v;
   }
 
-  static Volume rootCert(InjectionSettings s) {
+  static ObjectNode rootCert(InjectionSettings s) {
+    ObjectNode v = Json.MAPPER.createObjectNode();
     if (s.clusterTrustBundles()) {
       String bundle = s.trustBundleName() == null ? "root-cert" : s.trustBundleName();
-      return new VolumeBuilder()
-          .withName("istiod-ca-cert")
-          .withNewProjected()
-          .addNewSource()
-          .withNewClusterTrustBundle()
-          .withName("istio.io:istiod-ca:" + bundle)
-          .withPath("root-cert.pem")
-          .endClusterTrustBundle()
-          .endSource()
-          .endProjected()
-          .build();
+      v.put("name", "istiod-ca-cert");
+      v.putObject("projected")
+          .putArray("sources")
+          .addObject()
+          .putObject("clusterTrustBundle")
+          .put("name", "istio.io:istiod-ca:" + bundle)
+          .put("path", "root-cert.pem");
+      return v;
     }
-    return new VolumeBuilder()
-        .withName("istiod-ca-cert")
-        .withNewConfigMap()
-        .withName(s.trustBundleName() == null ? "istio-ca-root-cert" : s.trustBundleName())
-        .endConfigMap()
-        .build();
+    v.putObject("configMap")
+        .put("name", s.trustBundleName() == null ? "istio-ca-root-cert" : s.trustBundleName());
+    v.put("name", "istiod-ca-cert");
+    return v;
   }
 
-  static Volume mtlsCerts(TemplateContext ctx) {
+  static ObjectNode mtlsCerts(TemplateContext ctx) {
     String sa = ctx.spec().getServiceAccountName();
-    return new VolumeBuilder()
-        .withName("istio-certs")
-        .withNewSecret()
-        .withOptional(true)
-        .withSecretName(sa == null || sa.isEmpty() ? "istio.default" : "istio." + sa)
-        .endSecret()
-        .build();
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.put("name", "istio-certs");
+    v.putObject("secret")
+        .put("optional", true)
+        .put("secretName", sa == null || sa.isEmpty() ? "istio.default" : "istio." + sa);
+    return v;
   }
 
   /** The {@code sidecar.istio.io/userVolume} annotation: a JSON map of name to volume source. */

@@ -48,16 +48,29 @@ final class StrategicMerge {
   /** Merges {@code patch} into a copy of {@code target} and returns the copy. */
   static ObjectNode apply(ObjectNode target, ObjectNode patch) {
     ObjectNode result = target.deepCopy();
-    mergeObject(result, patch, "");
+    mergeObject(result, patch, "", false);
     return result;
   }
 
   /** Merges {@code patch} into {@code target} itself (which must not be shared). */
   static void into(ObjectNode target, ObjectNode patch) {
-    mergeObject(target, patch, "");
+    mergeObject(target, patch, "", false);
   }
 
-  private static void mergeObject(ObjectNode target, ObjectNode patch, String path) {
+  /**
+   * Like {@link #into}, but the parts of {@code patch} that land in {@code target} are moved there
+   * rather than copied when they hold no null: the caller's last use of a patch nobody else holds.
+   */
+  static void intoTaking(ObjectNode target, ObjectNode patch) {
+    mergeObject(target, patch, "", true);
+  }
+
+  /** What goes into the target: a copy without nulls, or the node itself when it may be taken. */
+  private static JsonNode placed(JsonNode value, boolean take) {
+    return take && !Json.containsNull(value) ? value : Json.withoutNulls(value);
+  }
+
+  private static void mergeObject(ObjectNode target, ObjectNode patch, String path, boolean take) {
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
@@ -67,18 +80,19 @@ final class StrategicMerge {
       if (value.isNull()) {
         target.remove(key);
       } else if (existing == null || existing.isNull()) {
-        target.set(key, Json.withoutNulls(value));
+        target.set(key, placed(value, take));
       } else if (existing.isObject() && value.isObject()) {
-        mergeObject((ObjectNode) existing, (ObjectNode) value, childPath);
+        mergeObject((ObjectNode) existing, (ObjectNode) value, childPath, take);
       } else if (existing.isArray() && value.isArray() && mergeKey(childPath) != null) {
-        mergeList((ArrayNode) existing, (ArrayNode) value, mergeKey(childPath), childPath);
+        mergeList((ArrayNode) existing, (ArrayNode) value, mergeKey(childPath), childPath, take);
       } else {
-        target.set(key, Json.withoutNulls(value));
+        target.set(key, placed(value, take));
       }
     }
   }
 
-  private static void mergeList(ArrayNode target, ArrayNode patch, String key, String path) {
+  private static void mergeList(
+      ArrayNode target, ArrayNode patch, String key, String path, boolean take) {
     List<JsonNode> original = new ArrayList<>();
     target.forEach(original::add);
     List<JsonNode> merged = new ArrayList<>(original);
@@ -97,9 +111,9 @@ final class StrategicMerge {
         }
       }
       if (match != null) {
-        mergeObject(match, (ObjectNode) item, path + ".*");
+        mergeObject(match, (ObjectNode) item, path + ".*", take);
       } else {
-        merged.add(Json.withoutNulls(item));
+        merged.add(placed(item, take));
       }
     }
     // Order like the API machinery: items named in the patch in patch order, interleaved with
