@@ -82,12 +82,19 @@ public final class KubeInjectCommand {
               IstioVersions.DEFAULT,
               IstioVersions.DEFAULT);
 
-  private static final YAMLMapper YAML = new YAMLMapper();
-
   private static final Pattern REVISION = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
 
-  /** Strict: a misspelled field of a MeshControlPlane is an error, not silently ignored. */
-  private static final ObjectMapper CR_MAPPER = new ObjectMapper();
+  /**
+   * The mappers of --meshconfig and --control-plane, made on first use: most runs need neither, and
+   * the first mapper a run makes pays for initialising Jackson (tens of milliseconds), which the
+   * injection's own mapper then does on {@link KubeInject#prepareInBackground}'s thread.
+   */
+  private static final class Mappers {
+    static final YAMLMapper YAML = new YAMLMapper();
+
+    /** Strict: a misspelled field of a MeshControlPlane is an error, not silently ignored. */
+    static final ObjectMapper CR = new ObjectMapper();
+  }
 
   private final InputStream stdin;
   private final PrintStream stdout;
@@ -152,6 +159,9 @@ public final class KubeInjectCommand {
       stdout.flush();
       return OK;
     }
+    // What the injection builds whatever the input (Jackson's model of a Pod) is built on another
+    // thread while this one reads the settings and the manifests.
+    KubeInject.prepareInBackground();
     try {
       InjectionSettings settings = settings(options);
       String input = read(options.filename());
@@ -380,7 +390,7 @@ public final class KubeInjectCommand {
       if (!(dc instanceof Map<?, ?>)) {
         throw new InputException("--meshconfig: defaultConfig must be a mapping");
       }
-      merge(defaultConfig, YAML.valueToTree(dc));
+      merge(defaultConfig, Mappers.YAML.valueToTree(dc));
     }
     if (mesh.get("enablePrometheusMerge") instanceof Boolean merge) {
       b.enablePrometheusMerge(merge);
@@ -441,7 +451,7 @@ public final class KubeInjectCommand {
     }
     MeshControlPlane cr;
     try {
-      cr = CR_MAPPER.treeToValue(doc, MeshControlPlane.class);
+      cr = Mappers.CR.treeToValue(doc, MeshControlPlane.class);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new InputException(file + ": not a valid MeshControlPlane: " + firstLine(e));
     }
@@ -461,7 +471,7 @@ public final class KubeInjectCommand {
   private Map<String, Object> meshConfig(String file) throws IOException, InputException {
     String text = read(file);
     try {
-      JsonNode node = YAML.readTree(text);
+      JsonNode node = Mappers.YAML.readTree(text);
       if (node == null || node.isMissingNode() || node.isNull()) {
         return new LinkedHashMap<>();
       }
@@ -470,12 +480,12 @@ public final class KubeInjectCommand {
         if (!mesh.isTextual()) {
           throw new InputException(file + ": ConfigMap has no data.mesh");
         }
-        node = YAML.readTree(mesh.asText());
+        node = Mappers.YAML.readTree(mesh.asText());
       }
       if (!(node instanceof ObjectNode)) {
         throw new InputException(file + ": MeshConfig must be a YAML mapping");
       }
-      return YAML.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() {});
+      return Mappers.YAML.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() {});
     } catch (JsonProcessingException e) {
       throw new InputException(file + ": invalid YAML: " + firstLine(e));
     }

@@ -27,16 +27,22 @@ import java.util.function.Consumer;
  */
 public final class KubeInject {
 
-  private static final YAMLMapper YAML =
-      new YAMLMapper(
-          YAMLFactory.builder()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-              .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-              .disable(YAMLGenerator.Feature.SPLIT_LINES)
-              .build());
+  /**
+   * In a holder, so that {@link #prepareInBackground} does not make it on the caller's thread: the
+   * first Jackson mapper of a process pays for initialising Jackson.
+   */
+  private static final class Yaml {
+    static final YAMLMapper MAPPER =
+        new YAMLMapper(
+            YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+                .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                .build());
+  }
 
   private static final Set<String> TEMPLATED =
       Set.of(
@@ -54,6 +60,40 @@ public final class KubeInject {
   public record Result(String yaml, List<String> warnings) {
     public Result {
       warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * Starts building, on a daemon thread, what the first injection of a process needs whatever it
+   * injects: the engine's Jackson deserializer of a fabric8 {@code Pod}, which Jackson builds for
+   * the whole Pod type graph on first use (about half of a short {@code kube-inject} run), and the
+   * serializers of a pod's common parts. A command calls this before it reads its settings and
+   * manifests, so that work and this overlap on a second core. The mapper is thread-safe and caches
+   * what it built, whichever thread asks first (the other one waits for it), so nothing the
+   * injection produces changes. A failure here is left to the injection, which builds the same
+   * deserializer again and reports it.
+   */
+  public static void prepareInBackground() {
+    Thread t = new Thread(KubeInject::prepare, "kube-inject-prepare");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void prepare() {
+    try {
+      ObjectNode pod = Json.MAPPER.createObjectNode();
+      pod.putObject("metadata").put("name", "p").putObject("labels").put("app", "p");
+      ObjectNode container =
+          pod.putObject("spec")
+              .putArray("containers")
+              .addObject()
+              .put("name", "c")
+              .put("image", "i");
+      container.putArray("ports").addObject().put("containerPort", 8080);
+      container.putArray("env").addObject().put("name", "E").put("value", "v");
+      Json.toTree(Json.toPod(pod));
+    } catch (RuntimeException e) {
+      // Built (and reported) again by the injection itself.
     }
   }
 
@@ -95,7 +135,7 @@ public final class KubeInject {
       index++;
       JsonNode doc;
       try {
-        doc = YAML.readTree(raw);
+        doc = Yaml.MAPPER.readTree(raw);
       } catch (IOException e) {
         throw new InjectionException(
             "document "
@@ -122,7 +162,7 @@ public final class KubeInject {
   private static String write(JsonNode node) {
     try {
       StringWriter w = new StringWriter();
-      YAML.writeValue(w, node);
+      Yaml.MAPPER.writeValue(w, node);
       return w.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -248,7 +288,7 @@ public final class KubeInject {
     List<JsonNode> out = new ArrayList<>();
     for (String raw : splitDocuments(yaml)) {
       try {
-        JsonNode doc = YAML.readTree(raw);
+        JsonNode doc = Yaml.MAPPER.readTree(raw);
         if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
           out.add(doc);
         }
