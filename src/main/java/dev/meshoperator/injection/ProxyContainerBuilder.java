@@ -87,10 +87,7 @@ final class ProxyContainerBuilder {
   }
 
   private static void exec(ObjectNode handler, String... command) {
-    ArrayNode cmd = handler.putObject("exec").putArray("command");
-    for (String part : command) {
-      cmd.add(part);
-    }
+    strings(handler.putObject("exec").putArray("command"), List.of(command));
   }
 
   static List<String> args(TemplateContext ctx, String type) {

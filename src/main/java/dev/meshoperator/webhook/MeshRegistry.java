@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -119,7 +120,7 @@ public class MeshRegistry {
   }
 
   private static <T extends HasMetadata> SharedIndexInformer<T> reduced(
-      SharedIndexInformer<T> informer, java.util.function.UnaryOperator<T> reduce) {
+      SharedIndexInformer<T> informer, UnaryOperator<T> reduce) {
     informer.itemStore(new ReducedStore<>(reduce));
     return informer;
   }

@@ -1,7 +1,9 @@
 package dev.meshoperator.webhook;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -37,7 +39,7 @@ final class ReducedStore<T extends HasMetadata> extends BasicItemStore<T> {
   }
 
   /** A Node as the webhook reads it: its name and kubelet version (native sidecars). */
-  static io.fabric8.kubernetes.api.model.Node node(io.fabric8.kubernetes.api.model.Node n) {
+  static Node node(Node n) {
     var meta = n.getMetadata();
     var info = n.getStatus() == null ? null : n.getStatus().getNodeInfo();
     var b =
@@ -61,8 +63,7 @@ final class ReducedStore<T extends HasMetadata> extends BasicItemStore<T> {
    * A Namespace as the webhook and the health report read it: its name and labels (injection
    * selection). Annotations, managedFields, spec and status are dropped.
    */
-  static io.fabric8.kubernetes.api.model.Namespace namespace(
-      io.fabric8.kubernetes.api.model.Namespace ns) {
+  static Namespace namespace(Namespace ns) {
     var meta = ns.getMetadata();
     Map<String, String> labels = meta.getLabels();
     return new NamespaceBuilder()
