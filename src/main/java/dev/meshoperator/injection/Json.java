@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.util.Iterator;
@@ -16,10 +17,21 @@ final class Json {
 
   /**
    * A private mapper: the engine must not depend on how an application configured its own mapper
-   * (the trees it produces feed JSON patches, so their shape has to be stable).
+   * (the trees it produces feed JSON patches, so their shape has to be stable). Blackbird calls the
+   * fabric8 beans' accessors through generated lambdas, not core reflection, which the operator's
+   * JVM runs without generated accessor classes (BlackbirdCustomizer says why); the output is the
+   * same. A one-shot command (hack/kube-inject) sets {@value #NO_LAMBDAS}: it would spend more
+   * generating the lambdas than they save it.
    */
-  static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  static final ObjectMapper MAPPER = mapper(!Boolean.getBoolean(Json.NO_LAMBDAS));
+
+  static final String NO_LAMBDAS = "mesh-operator.json.no-lambdas";
+
+  private static ObjectMapper mapper(boolean lambdas) {
+    ObjectMapper m =
+        new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    return lambdas ? m.registerModule(new BlackbirdModule()) : m;
+  }
 
   private Json() {}
 

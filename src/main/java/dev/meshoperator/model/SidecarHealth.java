@@ -4,7 +4,6 @@ import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionStatus;
 import dev.meshoperator.injection.IstioAnnotations;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -175,17 +174,22 @@ public final class SidecarHealth {
       boolean finished) {
 
     public static PodFacts of(Pod pod) {
+      return of(PodSummary.of(pod));
+    }
+
+    /** The facts of a pod as the informer reads it. */
+    public static PodFacts of(PodSummary pod) {
       var meta = pod.getMetadata();
       Map<String, String> annotations =
           meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
-      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+      String phase = pod.getStatus() == null ? null : pod.getStatus().phase();
       var spec = pod.getSpec();
       String image =
           spec == null
               ? null
-              : proxyContainer(spec.getContainers())
-                  .or(() -> proxyContainer(spec.getInitContainers()))
-                  .map(Container::getImage)
+              : proxyContainer(spec.containers())
+                  .or(() -> proxyContainer(spec.initContainers()))
+                  .map(PodSummary.ContainerRef::image)
                   .orElse(null);
       return new PodFacts(
           meta.getNamespace(),
@@ -199,10 +203,15 @@ public final class SidecarHealth {
               .map(SidecarHealth::revisionOf)
               .orElse(null),
           image,
-          spec != null && Boolean.TRUE.equals(spec.getHostNetwork()),
+          spec != null && Boolean.TRUE.equals(spec.hostNetwork()),
           meta.getDeletionTimestamp() != null
               || "Succeeded".equals(phase)
               || "Failed".equals(phase));
+    }
+
+    /** A summary with these facts only, for the informer's store API. */
+    public PodSummary toSummary() {
+      return PodSummary.of(toPod());
     }
 
     /**
@@ -243,10 +252,11 @@ public final class SidecarHealth {
     }
   }
 
-  private static Optional<Container> proxyContainer(List<Container> containers) {
+  private static Optional<PodSummary.ContainerRef> proxyContainer(
+      List<PodSummary.ContainerRef> containers) {
     return containers == null
         ? Optional.empty()
-        : containers.stream().filter(c -> PROXY.equals(c.getName())).findFirst();
+        : containers.stream().filter(c -> PROXY.equals(c.name())).findFirst();
   }
 
   private static String revisionOf(InjectionStatus status) {

@@ -4,9 +4,9 @@ import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.config.OperatorConfig;
 import dev.meshoperator.model.MeshNames;
+import dev.meshoperator.model.PodSummary;
 import dev.meshoperator.model.SidecarHealth;
 import dev.meshoperator.webhook.MeshRegistry;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -50,7 +50,7 @@ public class PodHealth {
   private final KubernetesClient client;
   private final MeshRegistry registry;
   private final OperatorConfig config;
-  private volatile SharedIndexInformer<Pod> informer;
+  private volatile SharedIndexInformer<PodSummary> informer;
   private volatile SlimPodStore store = new SlimPodStore();
   private volatile Map<ResourceID, Set<HealthStatus>> last = Map.of();
 
@@ -78,7 +78,7 @@ public class PodHealth {
    */
   synchronized Map<ResourceID, Set<HealthStatus>> fetch(
       Collection<MeshControlPlane> controlPlanes) {
-    SharedIndexInformer<Pod> pods = running();
+    SharedIndexInformer<PodSummary> pods = running();
     if (pods == null || !pods.hasSynced() || !registry.ready()) {
       return last;
     }
@@ -106,8 +106,8 @@ public class PodHealth {
   }
 
   /** The pod informer, started (or restarted after it stopped) on demand. */
-  private SharedIndexInformer<Pod> running() {
-    SharedIndexInformer<Pod> current = informer;
+  private SharedIndexInformer<PodSummary> running() {
+    SharedIndexInformer<PodSummary> current = informer;
     if (current != null && current.isRunning()) {
       return current;
     }
@@ -116,8 +116,8 @@ public class PodHealth {
       current.stop();
     }
     try {
-      SharedIndexInformer<Pod> fresh =
-          client.pods().inAnyNamespace().withLimit(500L).runnableInformer(0);
+      SharedIndexInformer<PodSummary> fresh =
+          client.resources(PodSummary.class).inAnyNamespace().withLimit(500L).runnableInformer(0);
       SlimPodStore freshStore = new SlimPodStore();
       fresh.itemStore(freshStore);
       store = freshStore;
@@ -132,7 +132,7 @@ public class PodHealth {
   }
 
   void onStop(@Observes ShutdownEvent event) {
-    SharedIndexInformer<Pod> current = informer;
+    SharedIndexInformer<PodSummary> current = informer;
     if (current != null) {
       current.stop();
     }
@@ -140,9 +140,9 @@ public class PodHealth {
 
   /**
    * The informer's store: each pod kept as its {@link SidecarHealth.PodFacts}; what the informer
-   * reads back is a Pod rebuilt from them (identity and resourceVersion are all it needs).
+   * reads back is a summary rebuilt from them (identity and resourceVersion are all it needs).
    */
-  static final class SlimPodStore implements ItemStore<Pod> {
+  static final class SlimPodStore implements ItemStore<PodSummary> {
     private final ConcurrentHashMap<String, SidecarHealth.PodFacts> pods =
         new ConcurrentHashMap<>();
 
@@ -151,18 +151,18 @@ public class PodHealth {
     }
 
     @Override
-    public String getKey(Pod pod) {
+    public String getKey(PodSummary pod) {
       return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     }
 
     @Override
-    public Pod put(String key, Pod pod) {
-      return toPod(pods.put(key, SidecarHealth.PodFacts.of(pod)));
+    public PodSummary put(String key, PodSummary pod) {
+      return summary(pods.put(key, SidecarHealth.PodFacts.of(pod)));
     }
 
     @Override
-    public Pod remove(String key) {
-      return toPod(pods.remove(key));
+    public PodSummary remove(String key) {
+      return summary(pods.remove(key));
     }
 
     @Override
@@ -171,8 +171,8 @@ public class PodHealth {
     }
 
     @Override
-    public Stream<Pod> values() {
-      return pods.values().stream().map(SidecarHealth.PodFacts::toPod);
+    public Stream<PodSummary> values() {
+      return pods.values().stream().map(SidecarHealth.PodFacts::toSummary);
     }
 
     @Override
@@ -181,8 +181,8 @@ public class PodHealth {
     }
 
     @Override
-    public Pod get(String key) {
-      return toPod(pods.get(key));
+    public PodSummary get(String key) {
+      return summary(pods.get(key));
     }
 
     /** Not the objects as listed: the informer must not compare them with fresh ones. */
@@ -191,8 +191,8 @@ public class PodHealth {
       return false;
     }
 
-    private static Pod toPod(SidecarHealth.PodFacts facts) {
-      return facts == null ? null : facts.toPod();
+    private static PodSummary summary(SidecarHealth.PodFacts facts) {
+      return facts == null ? null : facts.toSummary();
     }
   }
 }

@@ -54,7 +54,9 @@ final class JvmMemory {
             .append(mib(codeUsed))
             .append(", ")
             .append(threads)
-            .append(" threads, the rest ")
+            .append(" threads (")
+            .append(threadGroups(op.pid()))
+            .append("), the rest ")
             .append(mib(rss - Math.max(heap, 0) - Math.max(metaspace, 0) - codeUsed));
     if (nmtOn) {
       var nmt = NMT_CATEGORY.matcher(op.jcmd("VM.native_memory summary"));
@@ -67,6 +69,37 @@ final class JvmMemory {
       }
       b.setLength(b.length() - 1);
     }
+    return b.toString();
+  }
+
+  /**
+   * The process's threads by name with digits left out ("vert.x-eventloop-thread-#: 2"), largest
+   * groups first: each thread costs its stack and its malloc arena share, so who starts them
+   * matters. Names as the kernel has them (15 characters at most).
+   */
+  static String threadGroups(long pid) {
+    java.util.Map<String, Integer> groups = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip().replaceAll("\\d+", "#");
+          groups.merge(name, 1, Integer::sum);
+        } catch (java.io.IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+    StringBuilder b = new StringBuilder();
+    groups.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed())
+        .forEach(
+            e ->
+                b.append(b.length() == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(": ")
+                    .append(e.getValue()));
     return b.toString();
   }
 

@@ -3,9 +3,9 @@ package dev.meshoperator.bench;
 import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.api.v1alpha1.MeshControlPlane;
 import dev.meshoperator.api.v1alpha1.StatusCondition;
-import dev.meshoperator.packaging.OperatorInstall;
 import dev.meshoperator.testing.AuditLog;
 import dev.meshoperator.testing.ClusterSetup;
+import dev.meshoperator.testing.DeploymentJvm;
 import dev.meshoperator.testing.LocalControlPlane;
 import dev.meshoperator.testing.OperatorProcess;
 import dev.meshoperator.testing.ProjectDir;
@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,36 +47,15 @@ class OperatorScaleBench {
   static final Duration STEADY = Duration.parse(System.getProperty("bench.steady", "PT60S"));
 
   /**
-   * The Deployment's JVM as its container sees it: the Deployment's JAVA_OPTS_APPEND (from {@link
-   * OperatorInstall}, as generated into kustomize/), plus what its limits tell the JVM there: 512Mi
-   * (MaxRAM) and one CPU (ActiveProcessorCount; with one CPU the JVM picks the Serial GC and sizes
-   * its pools for one). Its other environment (MALLOC_ARENA_MAX) is passed as well.
+   * The Deployment's JVM as its container sees it ({@link DeploymentJvm}): with one CPU (its limit)
+   * the JVM picks the Serial GC and sizes its pools for one. Its MALLOC_ARENA_MAX is passed too.
    */
   static final List<String> JVM =
-      Arrays.asList(
-          System.getProperty(
-                  "bench.jvm",
-                  "-XX:MaxRAM=512m -XX:ActiveProcessorCount=1 " + deploymentEnv("JAVA_OPTS_APPEND"))
-              .split(" "));
-
-  static String deploymentEnv(String name) {
-    return OperatorInstall.deployment("istio-operator", "unused")
-        .getSpec()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .getEnv()
-        .stream()
-        .filter(e -> e.getName().equals(name))
-        .map(e -> e.getValue())
-        .findFirst()
-        .orElse("");
-  }
+      DeploymentJvm.split(System.getProperty("bench.jvm", DeploymentJvm.options(true)));
 
   /** Also measured idle on the same cluster, for comparison: the tests' JVM (G1, 2 CPUs). */
   static final List<String> OTHER_JVM =
-      Arrays.asList(System.getProperty("bench.otherJvm", "-Xmx256m").split(" "));
+      DeploymentJvm.split(System.getProperty("bench.otherJvm", "-Xmx256m"));
 
   private static final Pattern RECONCILES =
       Pattern.compile(
@@ -87,6 +65,7 @@ class OperatorScaleBench {
   @Test
   void operatorAtScale() throws Exception {
     List<String[]> rows = new ArrayList<>();
+    Duration idleAfter;
     try (LocalControlPlane cp = LocalControlPlane.start();
         KubernetesClient admin = cp.adminClient()) {
       ClusterSetup.installCrds(admin);
@@ -112,12 +91,13 @@ class OperatorScaleBench {
               "MESH_OPERATOR_WEBHOOK_URL",
               "https://127.0.0.1:" + port + "/inject",
               "MALLOC_ARENA_MAX",
-              deploymentEnv("MALLOC_ARENA_MAX"));
+              DeploymentJvm.env("MALLOC_ARENA_MAX"));
 
       Instant started = Instant.now();
       try (OperatorProcess op =
           OperatorProcess.start("op", kubeconfig, cp.workDir(), port, env, JVM)) {
         op.awaitReady(Duration.ofMinutes(5));
+        Instant ready = Instant.now();
         rows.add(
             row("Start to ready (process start to /q/health/ready 200)", seconds(since(started))));
 
@@ -190,6 +170,9 @@ class OperatorScaleBench {
                     + (long) steadyReconciles
                     + " reconciles"
                     + (steadyWrites.isEmpty() ? "" : ": " + byResource(steadyWrites))));
+        // The other runs are measured as long after ready as this one: memory settles over the
+        // first minute (JOSDK's start threads idle out after 60 s), so equal times compare.
+        idleAfter = since(ready);
         memory(rows, op, "health report on");
       }
       // The same cluster without the health report: what its pod cache costs.
@@ -206,7 +189,7 @@ class OperatorScaleBench {
                   "false"),
               JVM)) {
         op.awaitReady(Duration.ofMinutes(5));
-        sleepSeconds(40);
+        Thread.sleep(idleAfter.toMillis());
         memory(rows, op, "health report off");
       }
       try (OperatorProcess op =
@@ -218,7 +201,7 @@ class OperatorScaleBench {
               Map.of("MESH_OPERATOR_WEBHOOK_URL", env.get("MESH_OPERATOR_WEBHOOK_URL")),
               OTHER_JVM)) {
         op.awaitReady(Duration.ofMinutes(5));
-        sleepSeconds(40);
+        Thread.sleep(idleAfter.toMillis());
         memory(rows, op, "health report on, JVM " + String.join(" ", OTHER_JVM));
       }
     }

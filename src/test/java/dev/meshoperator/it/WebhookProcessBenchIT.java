@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshoperator.bench.WebhookLoad;
 import dev.meshoperator.testing.ClusterSetup;
+import dev.meshoperator.testing.DeploymentJvm;
 import dev.meshoperator.testing.LocalControlPlane;
 import dev.meshoperator.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -32,11 +33,18 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *   -Dit.test=WebhookProcessBenchIT -Dbench.webhook=true \
  *   [-Dbench.seconds=60] [-Dbench.warmup=5000] [-Dbench.concurrency=1,8,64] [-Dbench.pods=500]
  *   [-Dbench.h2.concurrency=8] [-Dbench.h2.connections=0] [-Dbench.plain.concurrency=1,8]
- *   [-Dbench.operator.env=K=V,...] [-Dbench.jfr=/tmp/operator.jfr] [-Dbench.warmup.first=20000]
+ *   [-Dbench.jvm="-Xmx256m ..."] [-Dbench.operator.env=K=V,...] [-Dbench.jfr=/tmp/operator.jfr] [-Dbench.warmup.first=20000]
  * </pre>
  */
 @EnabledIfSystemProperty(named = "bench.webhook", matches = "true")
 class WebhookProcessBenchIT {
+
+  /**
+   * The operator's JVM: the Deployment's ({@link DeploymentJvm}, its memory limit and options) on
+   * this machine's cores, or {@code -Dbench.jvm=...}.
+   */
+  static final List<String> JVM =
+      DeploymentJvm.split(System.getProperty("bench.jvm", DeploymentJvm.options(false)));
 
   static final String INJECTED = "bench-inject";
   static final String PLAIN = "bench-plain";
@@ -53,7 +61,7 @@ class WebhookProcessBenchIT {
       int port = LocalControlPlane.freePort();
       try (OperatorProcess op =
           OperatorProcess.start(
-              "bench-operator", kubeconfig, cp.workDir(), port, operatorEnv(port))) {
+              "bench-operator", kubeconfig, cp.workDir(), port, operatorEnv(port), JVM)) {
         op.awaitReady(Duration.ofMinutes(3));
         WebhookEndpoint.ensureDefaultControlPlane(admin);
         WebhookEndpoint.namespace(admin, INJECTED, Map.of("istio-injection", "enabled"));
@@ -166,13 +174,15 @@ class WebhookProcessBenchIT {
             .isEqualTo(pods);
         System.out.printf(
             "webhook-load (Go net/http client, own process, HTTPS on loopback, %d s per row after"
-                + " %d warm-up requests; %d cores; /proc/loadavg before: %s, after: %s):%n"
+                + " %d warm-up requests; %d cores; operator JVM %s; /proc/loadavg before: %s,"
+                + " after: %s):%n"
                 + "| review %s%n|---%s%n%s%n%n"
                 + "Pod creations through the apiserver (8 clients, %d pods in all):%n"
                 + "| namespace | pods/s | p50 ms | p99 ms |%n|---|---|---|---|%n%s%n%s%n",
             seconds,
             warmup,
             Runtime.getRuntime().availableProcessors(),
+            String.join(" ", JVM),
             loadBefore,
             loadAfter,
             WebhookLoad.HEADER.lines().findFirst().orElseThrow(),
@@ -193,6 +203,7 @@ class WebhookProcessBenchIT {
   private static Map<String, String> operatorEnv(int port) {
     Map<String, String> env = new java.util.LinkedHashMap<>();
     env.put("MESH_OPERATOR_WEBHOOK_URL", "https://127.0.0.1:" + port + "/inject");
+    env.put("MALLOC_ARENA_MAX", DeploymentJvm.env("MALLOC_ARENA_MAX"));
     for (String kv : System.getProperty("bench.operator.env", "").split(",")) {
       int eq = kv.indexOf('=');
       if (eq > 0) {
