@@ -158,19 +158,16 @@ public final class Injector {
       }
     }
     WorkloadRef w = workload != null ? workload : WorkloadRef.fromPod(original);
-    Pod result;
+    ObjectNode result;
     try {
       result = run(original, mergeBase, w, settings);
     } catch (InjectionException e) {
       return new InjectionResult.Denied(e.getMessage());
     }
-    if (slim == null) {
-      return new InjectionResult.Injected(result, input);
-    }
-    return InjectionResult.Injected.ofJson(input, slim.restore(Json.toTree(result)));
+    return InjectionResult.Injected.ofJson(input, slim == null ? result : slim.restore(result));
   }
 
-  private static Pod run(
+  private static ObjectNode run(
       Pod original, ObjectNode mergeBase, WorkloadRef workload, InjectionSettings s) {
     if (s.openShift()) {
       PostProcessing.resetOpenShiftProxyUser(original);
@@ -250,11 +247,32 @@ public final class Injector {
 
     ObjectNode finalTree =
         ProxyOverrides.reapplyOverwrittenContainers(merged, original, templatePod);
-    Pod result = Json.toPod(finalTree);
-    PostProcessing.adjustInitContainerUser(result, original, proxyConfig);
+    // The injected pod is the merged tree as fabric8 reads and writes it, post-processed. Only the
+    // part post-processing looks at is bound to a Pod; PodForm gives the rest fabric8's form.
+    PostProcessingPod split = PostProcessingPod.of(PodForm.of(finalTree));
+    Pod reduced = Json.toPod(split.slim());
+    postProcess(reduced, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
+    try {
+      return PodForm.of(split.restore(Json.toTree(reduced)));
+    } catch (PostProcessingPod.Conflict e) {
+      // Post-processing wrote a field set aside (none of its steps does): the whole pod then.
+      Pod whole = Json.toPod(finalTree);
+      postProcess(whole, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
+      return Json.toTree(whole);
+    }
+  }
+
+  private static void postProcess(
+      Pod pod,
+      Pod original,
+      ObjectNode templatePod,
+      InjectionSettings s,
+      Map<String, String> clusterEnv,
+      ObjectNode proxyConfig,
+      int meshStatusPort) {
+    PostProcessing.adjustInitContainerUser(pod, original, proxyConfig);
     PostProcessing.postProcess(
-        result, templatePod, original, s, clusterEnv, proxyConfig, meshStatusPort);
-    return result;
+        pod, templatePod, original, s, clusterEnv, proxyConfig, meshStatusPort);
   }
 
   private static TemplateContext contextCopy(TemplateContext ctx) {

@@ -93,7 +93,12 @@ final class PodForm {
 
   /** {@code Json.toTree(Json.toPod(pod))}, without binding the pod. */
   static ObjectNode of(ObjectNode pod) {
-    return object(pod, Pod.class);
+    try {
+      return object(pod, Pod.class);
+    } catch (InjectionException e) {
+      // A part fabric8 cannot read: the whole pod's conversion gives the error it always gave.
+      return Json.toTree(Json.toPod(pod));
+    }
   }
 
   private static ObjectNode object(ObjectNode node, Class<?> type) {
@@ -202,6 +207,9 @@ final class PodForm {
         return quantity(v);
       case QUANTITY_MAP:
         {
+          if (!(v instanceof ObjectNode)) {
+            throw UNMODELLED;
+          }
           ObjectNode out = NODES.objectNode();
           for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
