@@ -81,14 +81,14 @@ public final class Injector {
     if (pod.slimmed() && onlySlimTemplates(pod.pod(), settings)) {
       try {
         Pod original = pod.takePod();
-        return injectCopy(original, Json.toTree(original), pod, null, settings);
+        return injectCopy(original, pod.slimForm(), pod, null, settings);
       } catch (SlimPod.Conflict e) {
         // Containers of the same name (refused below), or injection changed a field set aside
         // (no built-in template does): the whole pod then.
       }
     }
     Pod whole = pod.wholePod();
-    return injectCopy(whole, Json.toTree(whole), null, null, settings);
+    return injectCopy(whole, pod.wholeForm(), null, null, settings);
   }
 
   /** Whether every template the pod gets is one {@link SlimPod} may leave fields out for. */

@@ -246,6 +246,19 @@ public final class SlimPod {
     return slimmed() ? readPod(json) : takePod();
   }
 
+  /**
+   * The JSON form of {@link #takePod()}'s pod ({@code Json.toTree} of it), computed from the JSON
+   * the pod was read from rather than by writing the pod out again.
+   */
+  ObjectNode slimForm() {
+    return PodForm.of(slim);
+  }
+
+  /** The JSON form of {@link #wholePod()}'s pod, as {@link #slimForm()}. */
+  ObjectNode wholeForm() {
+    return PodForm.of(slimmed() ? json : slim);
+  }
+
   private static Pod readPod(ObjectNode tree) {
     try {
       return Json.MAPPER.treeToValue(tree, Pod.class);
