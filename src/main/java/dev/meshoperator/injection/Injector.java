@@ -248,12 +248,13 @@ public final class Injector {
     ObjectNode finalTree =
         ProxyOverrides.reapplyOverwrittenContainers(merged, original, templatePod);
     // The injected pod is the merged tree as fabric8 reads and writes it, post-processed. Only the
-    // part post-processing looks at is bound to a Pod; PodForm gives the rest fabric8's form.
-    PostProcessingPod split = PostProcessingPod.of(PodForm.of(finalTree));
+    // part post-processing looks at is bound to a Pod; PodForm gives the rest fabric8's form. The
+    // trees are this call's own (the merge base is a copy), so the forms may share their subtrees.
+    PostProcessingPod split = PostProcessingPod.of(PodForm.ofOwned(finalTree));
     Pod reduced = Json.toPod(split.slim());
     postProcess(reduced, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
     try {
-      return PodForm.of(split.restore(Json.toTree(reduced)));
+      return PodForm.ofOwned(split.restore(Json.toTree(reduced)));
     } catch (PostProcessingPod.Conflict e) {
       // Post-processing wrote a field set aside (none of its steps does): the whole pod then.
       Pod whole = Json.toPod(finalTree);

@@ -99,6 +99,9 @@ class PodFormTest {
       return;
     }
     ObjectNode actual = PodForm.of(pod);
+    ObjectNode shared = PodForm.ofOwned(pod.deepCopy());
+    assertThat(Json.write(shared)).isEqualTo(Json.write(expected));
+    assertThat(shared).isEqualTo(expected);
     assertThat(actual).as("tree of %s", pod).isEqualTo(expected);
     assertThat(Json.write(actual)).isEqualTo(Json.write(expected));
     assertThat(pod).as("input untouched").isEqualTo(copy);
