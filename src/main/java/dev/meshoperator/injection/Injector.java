@@ -250,18 +250,26 @@ public final class Injector {
     // The injected pod is the merged tree as fabric8 reads and writes it, post-processed. Only the
     // part post-processing looks at is bound to a Pod; PodForm gives the rest fabric8's form. The
     // trees are this call's own (the merge base is a copy), so the forms may share their subtrees.
-    PostProcessingPod split = PostProcessingPod.of(PodForm.ofOwned(finalTree));
-    Pod reduced = Json.toPod(split.slim());
-    postProcess(reduced, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
-    try {
-      return PodForm.ofOwned(split.restore(Json.toTree(reduced)));
-    } catch (PostProcessingPod.Conflict e) {
-      // Post-processing wrote a field set aside (none of its steps does): the whole pod then.
-      Pod whole = Json.toPod(finalTree);
-      postProcess(whole, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
-      return Json.toTree(whole);
+    if (!WHOLE_POST_PROCESSING.get()) {
+      PostProcessingPod split = PostProcessingPod.of(PodForm.ofOwned(finalTree));
+      Pod reduced = Json.toPod(split.slim());
+      postProcess(reduced, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
+      try {
+        return PodForm.ofOwned(split.restore(Json.toTree(reduced)));
+      } catch (PostProcessingPod.Conflict e) {
+        // Post-processing wrote a field set aside (none of its steps does): the whole pod then.
+      }
     }
+    Pod whole = Json.toPod(finalTree);
+    postProcess(whole, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
+    return Json.toTree(whole);
   }
+
+  /**
+   * Whether this thread post-processes the whole pod bound to fabric8 (the reference the reduced
+   * pod's path is tested against) rather than only the part post-processing reads.
+   */
+  static final ThreadLocal<Boolean> WHOLE_POST_PROCESSING = ThreadLocal.withInitial(() -> false);
 
   private static void postProcess(
       Pod pod,
