@@ -81,14 +81,14 @@ public final class Injector {
     if (pod.slimmed() && onlySlimTemplates(pod.pod(), settings)) {
       try {
         Pod original = pod.takePod();
-        return injectCopy(original, Json.toTree(original), pod, null, settings);
+        return injectCopy(original, pod.slimForm(), pod, null, settings);
       } catch (SlimPod.Conflict e) {
         // Containers of the same name (refused below), or injection changed a field set aside
         // (no built-in template does): the whole pod then.
       }
     }
     Pod whole = pod.wholePod();
-    return injectCopy(whole, Json.toTree(whole), null, null, settings);
+    return injectCopy(whole, pod.wholeForm(), null, null, settings);
   }
 
   /** Whether every template the pod gets is one {@link SlimPod} may leave fields out for. */
@@ -158,19 +158,16 @@ public final class Injector {
       }
     }
     WorkloadRef w = workload != null ? workload : WorkloadRef.fromPod(original);
-    Pod result;
+    ObjectNode result;
     try {
       result = run(original, mergeBase, w, settings);
     } catch (InjectionException e) {
       return new InjectionResult.Denied(e.getMessage());
     }
-    if (slim == null) {
-      return new InjectionResult.Injected(result, input);
-    }
-    return InjectionResult.Injected.ofJson(input, slim.restore(Json.toTree(result)));
+    return InjectionResult.Injected.ofJson(input, slim == null ? result : slim.restore(result));
   }
 
-  private static Pod run(
+  private static ObjectNode run(
       Pod original, ObjectNode mergeBase, WorkloadRef workload, InjectionSettings s) {
     if (s.openShift()) {
       PostProcessing.resetOpenShiftProxyUser(original);
@@ -250,11 +247,41 @@ public final class Injector {
 
     ObjectNode finalTree =
         ProxyOverrides.reapplyOverwrittenContainers(merged, original, templatePod);
-    Pod result = Json.toPod(finalTree);
-    PostProcessing.adjustInitContainerUser(result, original, proxyConfig);
+    // The injected pod is the merged tree as fabric8 reads and writes it, post-processed. Only the
+    // part post-processing looks at is bound to a Pod; PodForm gives the rest fabric8's form. The
+    // trees are this call's own (the merge base is a copy), so the forms may share their subtrees.
+    if (!WHOLE_POST_PROCESSING.get()) {
+      PostProcessingPod split = PostProcessingPod.of(PodForm.ofOwned(finalTree));
+      Pod reduced = Json.toPod(split.slim());
+      postProcess(reduced, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
+      try {
+        return PodForm.ofOwned(split.restore(Json.toTree(reduced)));
+      } catch (PostProcessingPod.Conflict e) {
+        // Post-processing wrote a field set aside (none of its steps does): the whole pod then.
+      }
+    }
+    Pod whole = Json.toPod(finalTree);
+    postProcess(whole, original, templatePod, s, clusterEnv, proxyConfig, meshStatusPort);
+    return Json.toTree(whole);
+  }
+
+  /**
+   * Whether this thread post-processes the whole pod bound to fabric8 (the reference the reduced
+   * pod's path is tested against) rather than only the part post-processing reads.
+   */
+  static final ThreadLocal<Boolean> WHOLE_POST_PROCESSING = ThreadLocal.withInitial(() -> false);
+
+  private static void postProcess(
+      Pod pod,
+      Pod original,
+      ObjectNode templatePod,
+      InjectionSettings s,
+      Map<String, String> clusterEnv,
+      ObjectNode proxyConfig,
+      int meshStatusPort) {
+    PostProcessing.adjustInitContainerUser(pod, original, proxyConfig);
     PostProcessing.postProcess(
-        result, templatePod, original, s, clusterEnv, proxyConfig, meshStatusPort);
-    return result;
+        pod, templatePod, original, s, clusterEnv, proxyConfig, meshStatusPort);
   }
 
   private static TemplateContext contextCopy(TemplateContext ctx) {

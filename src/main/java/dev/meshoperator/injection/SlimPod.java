@@ -246,6 +246,21 @@ public final class SlimPod {
     return slimmed() ? readPod(json) : takePod();
   }
 
+  /**
+   * The JSON form of {@link #takePod()}'s pod ({@code Json.toTree} of it), computed from the JSON
+   * the pod was read from rather than by writing the pod out again.
+   */
+  ObjectNode slimForm() {
+    // Shares the slim pod's subtrees already in fabric8's form: the injector only reads this tree
+    // (it merges onto a copy, and restore copies what it changes).
+    return PodForm.ofOwned(slim);
+  }
+
+  /** The JSON form of {@link #wholePod()}'s pod, as {@link #slimForm()}. */
+  ObjectNode wholeForm() {
+    return PodForm.of(slimmed() ? json : slim);
+  }
+
   private static Pod readPod(ObjectNode tree) {
     try {
       return Json.MAPPER.treeToValue(tree, Pod.class);
@@ -264,16 +279,25 @@ public final class SlimPod {
 
   /**
    * Puts the set-aside fields back into {@code tree}, a JSON form of the slim pod (before or after
-   * injection), as shared subtrees.
+   * injection), as shared subtrees. {@code tree} is not modified: the containers given fields back
+   * are copies, and so is the path down to them (the rest is shared), since {@code tree} may share
+   * its subtrees with the slim pod and the JSON it was read from.
    *
    * @throws Conflict when a container set aside is missing or has one of those fields
    */
   ObjectNode restore(ObjectNode tree) {
+    if (stash.isEmpty()) {
+      return tree;
+    }
+    ObjectNode spec = tree.get("spec") instanceof ObjectNode o ? o : null;
+    ObjectNode restoredSpec = null;
     for (Map.Entry<String, Map<String, ObjectNode>> list : stash.entrySet()) {
-      JsonNode items = tree.path("spec").path(list.getKey());
+      // The forms this is given hold their lists as arrays (fabric8's form).
+      ArrayNode array = spec != null && spec.get(list.getKey()) instanceof ArrayNode a ? a : null;
+      ArrayNode restoredItems = null;
       int found = 0;
-      for (JsonNode item : items) {
-        if (!(item instanceof ObjectNode container)) {
+      for (int i = 0; array != null && i < array.size(); i++) {
+        if (!(array.get(i) instanceof ObjectNode container)) {
           continue;
         }
         ObjectNode original = list.getValue().get(container.path("name").asText(null));
@@ -281,6 +305,7 @@ public final class SlimPod {
           continue;
         }
         found++;
+        ObjectNode restored = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = original.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
           if (!OPAQUE.containsKey(e.getKey())) {
@@ -290,13 +315,34 @@ public final class SlimPod {
             throw new Conflict(
                 "container " + container.path("name").asText() + " has " + e.getKey());
           }
-          container.set(e.getKey(), e.getValue());
+          if (restored == null) {
+            restored = shallowCopy(container);
+          }
+          restored.set(e.getKey(), e.getValue());
+        }
+        if (restored != null) {
+          if (restoredItems == null) {
+            restoredItems = array.arrayNode(array.size());
+            restoredItems.addAll(array);
+          }
+          restoredItems.set(i, restored);
         }
       }
       if (found != list.getValue().size()) {
         throw new Conflict("a container set aside in " + list.getKey() + " is missing");
       }
+      if (restoredItems != null) {
+        if (restoredSpec == null) {
+          restoredSpec = shallowCopy(spec);
+        }
+        restoredSpec.set(list.getKey(), restoredItems);
+      }
     }
-    return tree;
+    if (restoredSpec == null) {
+      return tree;
+    }
+    ObjectNode out = shallowCopy(tree);
+    out.set("spec", restoredSpec);
+    return out;
   }
 }

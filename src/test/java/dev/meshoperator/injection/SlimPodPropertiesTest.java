@@ -86,8 +86,17 @@ class SlimPodPropertiesTest {
     ObjectNode json = (ObjectNode) JsonPatches.toJson(pod);
     ObjectNode untouched = json.deepCopy();
     InjectionResult viaPod = Injector.inject(pod, settings);
-    InjectionResult viaJson = Injector.inject(SlimPod.of(json), settings);
+    SlimPod slim = SlimPod.of(json);
+    InjectionResult viaJson = Injector.inject(slim, settings);
     assertThat(json).as("input untouched").isEqualTo(untouched);
+    // The injector's trees share subtrees with the slim pod: injecting it again must not see any
+    // change the first injection made.
+    InjectionResult again = Injector.inject(slim, settings);
+    assertThat(again.getClass()).isEqualTo(viaJson.getClass());
+    if (again instanceof InjectionResult.Injected a) {
+      assertThat(Json.write(a.patch()))
+          .isEqualTo(Json.write(((InjectionResult.Injected) viaJson).patch()));
+    }
     if (viaPod instanceof InjectionResult.Denied denied) {
       assertThat(viaJson).isInstanceOf(InjectionResult.Denied.class);
       assertThat(((InjectionResult.Denied) viaJson).message()).isEqualTo(denied.message());
