@@ -18,8 +18,9 @@ import jakarta.inject.Singleton;
 public class BlackbirdCustomizer implements KubernetesClientObjectMapperCustomizer {
   @Override
   public void customize(ObjectMapper mapper) {
-    // The engine's switch (-Dmesh-operator.json.no-lambdas=true) turns both mappers' lambdas off.
-    if (!Boolean.getBoolean("mesh-operator.json.no-lambdas")) {
+    // The engine's switch (-Ddev.meshoperator.json.no-lambdas=true) turns both mappers' lambdas
+    // off.
+    if (!Boolean.getBoolean("dev.meshoperator.json.no-lambdas")) {
       mapper.registerModule(new BlackbirdModule());
     }
   }

@@ -25,7 +25,8 @@ final class Json {
    */
   static final ObjectMapper MAPPER = mapper(!Boolean.getBoolean(Json.NO_LAMBDAS));
 
-  static final String NO_LAMBDAS = "mesh-operator.json.no-lambdas";
+  // Not under mesh-operator.: Quarkus refuses unknown properties of the operator's configuration.
+  static final String NO_LAMBDAS = "dev.meshoperator.json.no-lambdas";
 
   private static ObjectMapper mapper(boolean lambdas) {
     ObjectMapper m =
