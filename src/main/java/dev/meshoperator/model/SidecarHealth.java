@@ -4,10 +4,8 @@ import dev.meshoperator.api.v1alpha1.HealthStatus;
 import dev.meshoperator.injection.InjectionPolicy;
 import dev.meshoperator.injection.InjectionStatus;
 import dev.meshoperator.injection.IstioAnnotations;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -209,16 +207,11 @@ public final class SidecarHealth {
               || "Failed".equals(phase));
     }
 
-    /** A summary with these facts only, for the informer's store API. */
-    public PodSummary toSummary() {
-      return PodSummary.of(toPod());
-    }
-
     /**
-     * A Pod with these facts only (for the injection policy and the informer's store API); {@code
-     * of(toPod())} gives these facts back.
+     * A pod summary with these facts only (for the informer's store API); {@code of(toSummary())}
+     * gives these facts back.
      */
-    public Pod toPod() {
+    public PodSummary toSummary() {
       Map<String, String> annotations = new LinkedHashMap<>();
       if (injectAnnotation != null) {
         annotations.put(IstioAnnotations.SIDECAR_INJECT, injectAnnotation);
@@ -228,27 +221,21 @@ public final class SidecarHealth {
             IstioAnnotations.SIDECAR_STATUS,
             "{\"revision\":\"" + injectedBy.replace("\"", "") + "\"}");
       }
-      var b =
-          new PodBuilder()
-              .withNewMetadata()
-              .withName(name)
-              .withNamespace(namespace)
-              .withResourceVersion(resourceVersion)
-              .withLabels(labels.isEmpty() ? null : labels)
-              .withAnnotations(annotations.isEmpty() ? null : annotations)
-              .endMetadata()
-              .withNewSpec()
-              .withHostNetwork(hostNetwork ? true : null)
-              .withContainers(
-                  proxyImage == null
-                      ? List.of()
-                      : List.of(
-                          new ContainerBuilder().withName(PROXY).withImage(proxyImage).build()))
-              .endSpec();
-      if (finished) {
-        b.withNewStatus().withPhase("Succeeded").endStatus();
-      }
-      return b.build();
+      var meta = new PodSummary.Meta();
+      meta.setName(name);
+      meta.setNamespace(namespace);
+      meta.setResourceVersion(resourceVersion);
+      meta.setLabels(labels.isEmpty() ? null : labels);
+      meta.setAnnotations(annotations.isEmpty() ? null : annotations);
+      return new PodSummary(
+          meta,
+          new PodSummary.Spec(
+              hostNetwork ? true : null,
+              proxyImage == null
+                  ? List.of()
+                  : List.of(new PodSummary.ContainerRef(PROXY, proxyImage)),
+              null),
+          finished ? new PodSummary.Status("Succeeded") : null);
     }
   }
 

@@ -160,7 +160,7 @@ class SidecarHealthTest {
   }
 
   @Test
-  void theFactsRoundTripThroughTheStoresPodAndAreSmall() {
+  void theFactsRoundTripThroughTheStoresSummaryAndAreSmall() {
     List<Pod> pods =
         List.of(
             pod("shop", "current", "default", "1.30.2"),
@@ -173,9 +173,9 @@ class SidecarHealthTest {
     done.getStatus().setPhase("Failed");
     for (Pod p : List.of(pods.get(0), pods.get(1), pods.get(2), pods.get(3), optedOut, done)) {
       var facts = SidecarHealth.PodFacts.of(p);
-      // What the informer's store hands back (and the injection policy reads) keeps the facts.
-      assertThat(SidecarHealth.PodFacts.of(facts.toPod())).isEqualTo(facts);
-      assertThat(Serialization.asJson(facts.toPod()).length())
+      // What the informer's store hands back keeps the facts.
+      assertThat(SidecarHealth.PodFacts.of(facts.toSummary())).isEqualTo(facts);
+      assertThat(Serialization.asJson(facts.toSummary()).length())
           .isLessThan(Serialization.asJson(p).length() / 10);
     }
     var current = SidecarHealth.PodFacts.of(pods.get(0));
