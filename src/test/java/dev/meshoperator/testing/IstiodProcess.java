@@ -240,34 +240,24 @@ public final class IstiodProcess implements AutoCloseable {
    * as a real cluster keeps a pod until its istiod exits.
    */
   private void holdDeployment() {
-    admin
-        .apps()
-        .deployments()
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            d -> {
-              if (!d.getMetadata().getFinalizers().contains(FINALIZER)) {
-                d.getMetadata().getFinalizers().add(FINALIZER);
-              }
-              return d;
-            });
+    editDeployment(
+        d -> {
+          if (!d.getMetadata().getFinalizers().contains(FINALIZER)) {
+            d.getMetadata().getFinalizers().add(FINALIZER);
+          }
+          return d;
+        });
   }
 
   /** Removes the harness' finalizer (the process is stopped); nothing if the Deployment is gone. */
   private void releaseDeployment() {
     try {
       if (deployment() != null) {
-        admin
-            .apps()
-            .deployments()
-            .inNamespace(namespace)
-            .withName(name)
-            .edit(
-                d -> {
-                  d.getMetadata().getFinalizers().remove(FINALIZER);
-                  return d;
-                });
+        editDeployment(
+            d -> {
+              d.getMetadata().getFinalizers().remove(FINALIZER);
+              return d;
+            });
       }
     } catch (RuntimeException e) {
       LocalControlPlane.log("istiod release: " + e.getMessage());
@@ -275,6 +265,25 @@ public final class IstiodProcess implements AutoCloseable {
   }
 
   private static final String FINALIZER = "testing.meshoperator.dev/istiod-process";
+
+  /**
+   * Edits the Deployment, again on a conflict: the edit's patch carries the resourceVersion it
+   * read, and the controller-manager updates the Deployment's status meanwhile (while its pods go
+   * away, many times a second). A release lost that way left the Deployment, and the namespace's
+   * cleanup, waiting on the finalizer.
+   */
+  private void editDeployment(java.util.function.UnaryOperator<Deployment> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        admin.apps().deployments().inNamespace(namespace).withName(name).edit(change);
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
 
   private synchronized void restart() {
     stopProcess();
