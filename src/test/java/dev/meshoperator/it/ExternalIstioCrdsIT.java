@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,14 @@ class ExternalIstioCrdsIT {
     for (var crd : istio) {
       admin.resource(crd).fieldManager("helm").forceConflicts().serverSideApply();
     }
+    // The apiserver writes each new CRD's status (NamesAccepted, then Established) a moment
+    // after the create, and each write bumps its resourceVersion: the snapshot is taken once
+    // all of them are done, or it would count the apiserver's writes as the operator's (seen in
+    // a fresh-clone CI run: three CRDs established after the snapshot).
+    LocalControlPlane.waitFor(
+        "Istio's CRDs NamesAccepted and Established",
+        Duration.ofSeconds(60),
+        () -> IstioCrds.names().stream().allMatch(ExternalIstioCrdsIT::established));
     Map<String, Snapshot> before = snapshots();
     assertThat(before.get("virtualservices.networking.istio.io").spec())
         .as("Istio's real schema, not a preserve-unknown-fields one")
@@ -259,6 +268,19 @@ class ExternalIstioCrdsIT {
       }
     }
     return all;
+  }
+
+  private static boolean established(String name) {
+    var c = crd(name);
+    if (c == null || c.getStatus() == null || c.getStatus().getConditions() == null) {
+      return false;
+    }
+    var conditions = c.getStatus().getConditions();
+    return Stream.of("NamesAccepted", "Established")
+        .allMatch(
+            type ->
+                conditions.stream()
+                    .anyMatch(k -> k.getType().equals(type) && "True".equals(k.getStatus())));
   }
 
   private static CustomResourceDefinition crd(String name) {
