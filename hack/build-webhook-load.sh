@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SRC="$ROOT/hack/webhook-load"
 CACHE=${ISTIO_OPERATOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/istio-operator}
-HASH=$( (go version; cat "$SRC/go.mod" "$SRC/main.go") | sha256sum | cut -c1-16)
+HASH=$( (go version; cat "$SRC/go.mod" "$SRC"/*.go) | sha256sum | cut -c1-16)
 BIN="$CACHE/webhook-load/$HASH/webhook-load"
 if [ ! -x "$BIN" ]; then
   echo "[build-webhook-load] building $SRC" >&2

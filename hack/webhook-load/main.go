@@ -20,6 +20,9 @@
 // uid. -server-pid names the webhook's process: its CPU time (utime+stime from /proc) over the
 // measured phase is reported per request, beside this program's own.
 //
+// `webhook-load floor ...` is the other half of the floor row: a server that answers with a fixed
+// answer and does nothing else (floor.go).
+//
 // Output: a Markdown table header and one row; error kinds on a line after it. Exit status 0 when
 // every request succeeded, 1 when any failed, 2 on usage errors.
 package main
@@ -60,6 +63,10 @@ type options struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "floor" {
+		floor(os.Args[2:])
+		return
+	}
 	rawURL := flag.String("url", "", "webhook URL (loopback only)")
 	caFile := flag.String("ca", "", "PEM file of the CA that signs the webhook's certificate")
 	bodyFile := flag.String("body", "", "AdmissionReview template with __UID__ for the uid")

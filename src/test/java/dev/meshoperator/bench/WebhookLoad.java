@@ -97,6 +97,70 @@ public final class WebhookLoad {
     }
   }
 
+  /**
+   * The floor server ({@code webhook-load floor}, see floor.go): Go's net/http over TLS with the
+   * given certificate, answering every review with {@code answer} (its {@code __UID__} replaced by
+   * the request's uid) and doing nothing else. Loaded like the webhook, it shows what the machine
+   * and the closed loop cost before any webhook's own work.
+   */
+  public record Floor(Process process, URI url) implements AutoCloseable {
+
+    public long pid() {
+      return process.pid();
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Starts the floor server on a free loopback port; returns once it listens. */
+  public static Floor startFloor(Path cert, Path key, Path answer) throws IOException {
+    Process p =
+        new ProcessBuilder(
+                binary().toString(),
+                "floor",
+                "-listen",
+                "127.0.0.1:0",
+                "-cert",
+                cert.toString(),
+                "-key",
+                key.toString(),
+                "-answer",
+                answer.toString())
+            .redirectErrorStream(true)
+            .start();
+    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+    String first = lines.readLine();
+    if (first == null || !first.startsWith("listening on ")) {
+      p.destroyForcibly();
+      throw new IllegalStateException("webhook-load floor did not start: " + first);
+    }
+    // Anything it prints later (nothing, unless it fails) must not fill the pipe.
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                lines.transferTo(java.io.Writer.nullWriter());
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "webhook-floor-output");
+    drain.setDaemon(true);
+    drain.start();
+    return new Floor(p, URI.create("https://" + first.substring(13).trim() + "/inject"));
+  }
+
   /** Runs the load generator to completion. */
   public static Result run(Options o) throws IOException, InterruptedException {
     List<String> command =

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *   -Dit.test=WebhookProcessBenchIT -Dbench.webhook=true \
  *   [-Dbench.seconds=60] [-Dbench.warmup=5000] [-Dbench.concurrency=1,8,64] [-Dbench.pods=500]
  *   [-Dbench.h2.concurrency=8] [-Dbench.h2.connections=0] [-Dbench.plain.concurrency=1,8]
+ *   [-Dbench.floor.concurrency=1,8]
  *   [-Dbench.jvm="-Xmx256m ..."] [-Dbench.operator.env=K=V,...] [-Dbench.jfr=/tmp/operator.jfr] [-Dbench.warmup.first=20000]
  * </pre>
  */
@@ -159,6 +160,7 @@ class WebhookProcessBenchIT {
         rows.addAll(
             rows(
                 "not selected", notSelected, System.getProperty("bench.plain.concurrency", "1,8")));
+        rows.addAll(floorRows(admin, cp.workDir(), load, timed, ca));
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
         int pods = Integer.getInteger("bench.pods", 500);
         String injected = createPods(admin, INJECTED, pods);
@@ -219,6 +221,67 @@ class WebhookProcessBenchIT {
     return env;
   }
 
+  /**
+   * The floor rows: the same load against {@link WebhookLoad#startFloor}, a Go server with the
+   * operator's own serving certificate that answers the typical review with the operator's own
+   * answer to it (fetched once, uid left as the placeholder), so TLS, HTTP and the bytes on the
+   * wire are the same and only the webhook's work is gone. {@code -Dbench.floor.concurrency}
+   * (default 1,8; empty: none).
+   */
+  private static List<String> floorRows(
+      KubernetesClient admin,
+      Path dir,
+      WebhookLoad.Options load,
+      WebhookLoad.Options timed,
+      Path ca)
+      throws Exception {
+    String list = System.getProperty("bench.floor.concurrency", "1,8");
+    if (list.isBlank()) {
+      return List.of();
+    }
+    var secret =
+        admin
+            .secrets()
+            .inNamespace(ClusterSetup.OPERATOR_NAMESPACE)
+            .withName("istio-operator-webhook-tls")
+            .get();
+    Path cert = dir.resolve("floor-tls.crt");
+    Path key = dir.resolve("floor-tls.key");
+    Files.write(cert, java.util.Base64.getDecoder().decode(secret.getData().get("tls.crt")));
+    Files.write(key, java.util.Base64.getDecoder().decode(secret.getData().get("tls.key")));
+    var http =
+        java.net.http.HttpClient.newBuilder()
+            .sslContext(WebhookEndpoint.sslContext(Files.readString(ca)))
+            .build();
+    var response =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(load.url())
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(load.reviewFile()))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("the operator's answer for the floor").isEqualTo(200);
+    assertThat(response.body().split("__UID__", -1)).as("one uid in the answer").hasSize(2);
+    assertThat(response.body()).as("an injection patch").contains("\"patch\"");
+    Path answer = dir.resolve("floor-answer.json");
+    Files.writeString(answer, response.body(), StandardCharsets.UTF_8);
+    try (var floor = WebhookLoad.startFloor(cert, key, answer)) {
+      var o =
+          new WebhookLoad.Options(
+              floor.url(),
+              ca,
+              timed.reviewFile(),
+              1,
+              timed.warmup(),
+              timed.duration(),
+              0,
+              "1.1",
+              0,
+              floor.pid());
+      return rows("floor (Go, fixed answer)", o, list);
+    }
+  }
+
   /** One row per concurrency in {@code list} (comma-separated; empty: none), each checked. */
   private static List<String> rows(String review, WebhookLoad.Options o, String list)
       throws Exception {
@@ -238,6 +301,9 @@ class WebhookProcessBenchIT {
   /** {@code pods} pod creations by 8 clients: a table row of rate and latency. */
   private static String createPods(KubernetesClient admin, String namespace, int pods)
       throws Exception {
+    if (pods <= 0) {
+      return "| " + namespace + " | (-Dbench.pods=0: not run) | | |";
+    }
     AtomicInteger next = new AtomicInteger();
     long[] latencies = new long[pods];
     List<Thread> threads = new ArrayList<>();
