@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Memory: one pod informer over the whole cluster (a namespace may be labelled at any time, and
  * per-namespace informers would relist on every label change), whose store keeps each pod reduced
- * to its {@link SidecarHealth.PodFacts} (a few strings); the full objects only pass through. It is
+ * to its {@link SidecarHealth.PodFacts} (a few strings). Pods are read as {@link PodSummary}, list
+ * pages and watch events alike ({@link PodSummaryClient}), so no whole Pod is ever built. It is
  * started on the first poll, which runs only on the leader: a standby replica holds no pods.
  *
  * <p>Load: pod events only update that store. Every {@code mesh-operator.health.interval} the
@@ -51,6 +52,7 @@ public class PodHealth {
   private final MeshRegistry registry;
   private final OperatorConfig config;
   private volatile SharedIndexInformer<PodSummary> informer;
+  private KubernetesClient podClient;
   private volatile SlimPodStore store = new SlimPodStore();
   private volatile Map<ResourceID, Set<HealthStatus>> last = Map.of();
 
@@ -117,7 +119,11 @@ public class PodHealth {
     }
     try {
       SharedIndexInformer<PodSummary> fresh =
-          client.resources(PodSummary.class).inAnyNamespace().withLimit(500L).runnableInformer(0);
+          podClient()
+              .resources(PodSummary.class)
+              .inAnyNamespace()
+              .withLimit(500L)
+              .runnableInformer(0);
       SlimPodStore freshStore = new SlimPodStore();
       fresh.itemStore(freshStore);
       store = freshStore;
@@ -131,10 +137,23 @@ public class PodHealth {
     }
   }
 
+  /** The client the pod informer uses (see {@link PodSummaryClient}), made on first use. */
+  private synchronized KubernetesClient podClient() {
+    if (podClient == null) {
+      podClient = PodSummaryClient.of(client);
+    }
+    return podClient;
+  }
+
   void onStop(@Observes ShutdownEvent event) {
     SharedIndexInformer<PodSummary> current = informer;
     if (current != null) {
       current.stop();
+    }
+    synchronized (this) {
+      if (podClient != null) {
+        podClient.close();
+      }
     }
   }
 
