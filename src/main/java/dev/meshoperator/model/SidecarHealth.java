@@ -156,7 +156,7 @@ public final class SidecarHealth {
    * A pod reduced to what {@link #report} and {@link InjectionPolicy#podPolicy} read: identity,
    * labels, the inject annotation, the injecting revision (from sidecar.istio.io/status; null
    * without one), the istio-proxy container's image, host networking and whether the pod has
-   * finished. A record of a few strings (labels shared with nothing else) instead of the several
+   * finished. A record of a few strings (those many pods share kept once) instead of the several
    * kilobytes of a Pod, or the ~2 KB of even an emptied fabric8 Pod (each of its objects carries
    * maps and lists), so 10,000 pods cost about 3 MB.
    */
@@ -189,22 +189,37 @@ public final class SidecarHealth {
                   .or(() -> proxyContainer(spec.initContainers()))
                   .map(PodSummary.ContainerRef::image)
                   .orElse(null);
+      // Kept for as long as the pod lives: what many pods share (their namespace, label keys and
+      // values such as app=reviews, the proxy image, the revision) is kept once, not once per
+      // pod as parsed (about a third of the facts' heap at 10,000 pods). Interned strings are
+      // collected like others once nothing holds them.
       return new PodFacts(
-          meta.getNamespace(),
+          intern(meta.getNamespace()),
           meta.getName(),
           meta.getResourceVersion(),
           meta.getLabels() == null || meta.getLabels().isEmpty()
               ? Map.of()
-              : Map.copyOf(meta.getLabels()),
-          annotations.get(IstioAnnotations.SIDECAR_INJECT),
-          InjectionStatus.parse(annotations.get(IstioAnnotations.SIDECAR_STATUS))
-              .map(SidecarHealth::revisionOf)
-              .orElse(null),
-          image,
+              : shared(meta.getLabels()),
+          intern(annotations.get(IstioAnnotations.SIDECAR_INJECT)),
+          intern(
+              InjectionStatus.parse(annotations.get(IstioAnnotations.SIDECAR_STATUS))
+                  .map(SidecarHealth::revisionOf)
+                  .orElse(null)),
+          intern(image),
           spec != null && Boolean.TRUE.equals(spec.hostNetwork()),
           meta.getDeletionTimestamp() != null
               || "Succeeded".equals(phase)
               || "Failed".equals(phase));
+    }
+
+    private static String intern(String s) {
+      return s == null ? null : s.intern();
+    }
+
+    private static Map<String, String> shared(Map<String, String> labels) {
+      var copy = new java.util.HashMap<String, String>(labels.size() * 2);
+      labels.forEach((k, v) -> copy.put(intern(k), intern(v)));
+      return Map.copyOf(copy);
     }
 
     /**
