@@ -13,7 +13,8 @@ final class JvmMemory {
   private static final Pattern METASPACE =
       Pattern.compile("Metaspace\\s+used \\d+K, committed (\\d+)K");
   private static final Pattern CODE_USED =
-      Pattern.compile("CodeHeap '[^']+': size=\\d+Kb used=(\\d+)Kb");
+      // Segmented (tiered) or one CodeCache (-XX:-TieredCompilation).
+      Pattern.compile("(?:CodeHeap '[^']+'|CodeCache): size=\\d+Kb used=(\\d+)Kb");
   private static final Pattern NMT_CATEGORY =
       Pattern.compile("(?m)^-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 

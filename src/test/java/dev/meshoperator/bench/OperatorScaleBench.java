@@ -53,9 +53,17 @@ class OperatorScaleBench {
   static final List<String> JVM =
       DeploymentJvm.split(System.getProperty("bench.jvm", DeploymentJvm.options(true)));
 
-  /** Also measured idle on the same cluster, for comparison: the tests' JVM (G1, 2 CPUs). */
-  static final List<String> OTHER_JVM =
-      DeploymentJvm.split(System.getProperty("bench.otherJvm", "-Xmx256m"));
+  /**
+   * Also measured idle on the same cluster, for comparison: the tests' JVM (G1, 2 CPUs) by default;
+   * {@code -Dbench.otherJvm="A|B"} measures each option set, one run each (e.g. the Deployment's
+   * options with one changed, to compare on one cluster).
+   */
+  static final List<List<String>> OTHER_JVMS =
+      java.util.Arrays.stream(System.getProperty("bench.otherJvm", "-Xmx256m").split("\\|"))
+          .map(String::trim)
+          .filter(o -> !o.isEmpty())
+          .map(DeploymentJvm::split)
+          .toList();
 
   private static final Pattern RECONCILES =
       Pattern.compile(
@@ -141,6 +149,7 @@ class OperatorScaleBench {
                     + " pods, "
                     + h.withoutSidecar.count()
                     + " without a sidecar"));
+        injectProbePod(admin, "probe-0");
         sleepSeconds(5);
         List<AuditLog.Write> untilReady = writes(cp, applied, Instant.now());
         double reconciles = reconciles(op.body("/q/metrics"));
@@ -185,24 +194,26 @@ class OperatorScaleBench {
               Map.of(
                   "MESH_OPERATOR_WEBHOOK_URL",
                   env.get("MESH_OPERATOR_WEBHOOK_URL"),
+                  "MALLOC_ARENA_MAX",
+                  env.get("MALLOC_ARENA_MAX"),
                   "MESH_OPERATOR_HEALTH_ENABLED",
                   "false"),
               JVM)) {
         op.awaitReady(Duration.ofMinutes(5));
+        injectProbePod(admin, "probe-off");
         Thread.sleep(idleAfter.toMillis());
         memory(rows, op, "health report off");
       }
-      try (OperatorProcess op =
-          OperatorProcess.start(
-              "op-other-jvm",
-              kubeconfig,
-              cp.workDir(),
-              port,
-              Map.of("MESH_OPERATOR_WEBHOOK_URL", env.get("MESH_OPERATOR_WEBHOOK_URL")),
-              OTHER_JVM)) {
-        op.awaitReady(Duration.ofMinutes(5));
-        Thread.sleep(idleAfter.toMillis());
-        memory(rows, op, "health report on, JVM " + String.join(" ", OTHER_JVM));
+      int run = 0;
+      for (List<String> other : OTHER_JVMS) {
+        try (OperatorProcess op =
+            OperatorProcess.start(
+                "op-other-jvm-" + run++, kubeconfig, cp.workDir(), port, env, other)) {
+          op.awaitReady(Duration.ofMinutes(5));
+          injectProbePod(admin, "probe-" + run);
+          Thread.sleep(idleAfter.toMillis());
+          memory(rows, op, "health report on, JVM " + String.join(" ", other));
+        }
       }
     }
     StringBuilder md =
@@ -250,6 +261,67 @@ class OperatorScaleBench {
                 rss,
                 info,
                 JVM.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking")))));
+    // For analysis, not the table: -Dbench.dump=DIR keeps each run's live class histogram,
+    // metaspace report and loaded classes (taken after the figures above, so they do not move).
+    String dump = System.getProperty("bench.dump");
+    if (dump != null) {
+      String safe = label.replaceAll("[^A-Za-z0-9=.-]+", "_");
+      String name =
+          Integer.toHexString(label.hashCode())
+              + "-"
+              + safe.substring(0, Math.min(60, safe.length()));
+      try {
+        Path dir = Files.createDirectories(Path.of(dump));
+        Files.writeString(dir.resolve(name + ".histo.txt"), op.jcmd("GC.class_histogram"));
+        Files.writeString(dir.resolve(name + ".metaspace.txt"), op.jcmd("VM.metaspace"));
+        Files.writeString(
+            dir.resolve(name + ".classes.txt"), op.jcmd("VM.classloaders show-classes"));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * One pod created through the apiserver in an injection-enabled namespace, checked to have come
+   * back injected, then deleted: every measured operator has served the webhook at least once, as
+   * the first did for the demo's gateway pods (the engine, the Pod model and the serving TLS
+   * context are loaded only then, ~9 MiB). Without it a restarted operator that never saw a pod
+   * creation looks smaller than any that runs a mesh.
+   */
+  private static void injectProbePod(KubernetesClient admin, String name) {
+    String namespace = "scale-0000";
+    var pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(SCALE_NODE)
+            .addNewContainer()
+            .withName("app")
+            .withImage("registry.k8s.io/pause:3.10")
+            .endContainer()
+            .endSpec()
+            .build();
+    // The webhook may still be starting (failurePolicy Fail refuses the pod meanwhile).
+    LocalControlPlane.waitFor(
+        "pod " + name + " created through the webhook",
+        Duration.ofMinutes(2),
+        () -> {
+          try {
+            admin.pods().inNamespace(namespace).resource(pod).create();
+            return true;
+          } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            return false;
+          }
+        });
+    var created = admin.pods().inNamespace(namespace).withName(name).get();
+    if (created.getMetadata().getAnnotations() == null
+        || !created.getMetadata().getAnnotations().containsKey("sidecar.istio.io/status")) {
+      throw new IllegalStateException("probe pod " + name + " was not injected");
+    }
+    admin.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
   }
 
   /** A second kwok node holding the bench's pods, so the scheduler still has room on the first. */
